@@ -1,0 +1,68 @@
+# The one entry point. `make dev` and `make test` do all the set-up they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+CHECKOV := .venv-checkov/bin/checkov
+NODE_TOOLS := tests/node_modules/.installed
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: help dev build test lint types pytest browser-deps tools bench clean registrations
+
+help:
+	@echo "make dev    build the site and run it locally with working forms"
+	@echo "make test   install everything and run every test (lint, types, unit, site, infra, browser)"
+	@echo "make build  build the whole site into build/site/"
+	@echo "make bench  run the benchmarks and print their figures"
+
+$(STAMP): pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+	touch $@
+
+# Debian's Chromium (Playwright's own browser download cannot work here).
+browser-deps:
+	@command -v chromium >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
+
+$(NODE_TOOLS): tests/package.json tests/package-lock.json
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# checkov downgrades packages pytest needs: it lives in its own environment.
+$(CHECKOV):
+	$(PYTHON) -m venv .venv-checkov
+	.venv-checkov/bin/pip install -q checkov==3.3.30
+
+tools: $(STAMP) browser-deps $(NODE_TOOLS) $(CHECKOV)
+
+build: $(STAMP)
+	$(PY) -m sitebuild build
+
+dev: $(STAMP)
+	$(PY) -m localdev
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+pytest: tools
+	$(BIN)/pytest
+
+test: tools lint types pytest
+
+bench: tools
+	$(PY) tests/benchmarks/run_all.py
+
+registrations: $(STAMP)
+	$(PY) -m localdev.registrations
+
+clean:
+	rm -rf build content/.staging

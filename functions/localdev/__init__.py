@@ -1,0 +1,1 @@
+"""Local mode: the site, the forms API and an embedded DynamoDB stand-in on one machine."""
