@@ -1,0 +1,7 @@
+"""`python -m staff …`"""
+
+import sys
+
+from staff.cli import main
+
+sys.exit(main())

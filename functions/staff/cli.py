@@ -1,0 +1,166 @@
+"""Command line of the staff tools: argument parsing and output only; the work is
+in `exports`, `summary` and `privacy`, the storage in `dynamo`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+from staff import audit, exports, privacy, summary
+from staff.content import load_content
+from staff.ports import StaffStore
+
+StoreFactory = Callable[[argparse.Namespace], StaffStore]
+
+EPOCH = date(2020, 1, 1)  # before the program existed: "from the start"
+
+
+def default_store(args: argparse.Namespace) -> StaffStore:
+    from staff.dynamo import DynamoStaffStore, local_settings
+
+    if args.local:
+        endpoint, table, region = local_settings()
+        return DynamoStaffStore(args.table or table, endpoint_url=endpoint, region=region)
+    if not args.table:
+        raise SystemExit("Table requise / table needed: --table or TABLE_NAME.")
+    return DynamoStaffStore(args.table)
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--local", action="store_true", help="use the local stand-in (build/localdev.json)"
+    )
+    common.add_argument(
+        "--table",
+        default=os.environ.get("TABLE_NAME"),
+        help="program table name (default: $TABLE_NAME)",
+    )
+    return common
+
+
+def _lookup_args(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument("--email")
+    group.add_argument("--neq")
+    group.add_argument("--reference")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="python -m staff",
+        description="Outils du personnel / staff tools: export, summary, privacy.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    export = commands.add_parser(
+        "export", parents=[common], help="a branch's registrations to CSV (Excel)"
+    )
+    export.add_argument("--branch", required=True, help="branch code, e.g. mauricie")
+    export.add_argument("--from", dest="start", type=date.fromisoformat, default=EPOCH)
+    export.add_argument("--to", dest="end", type=date.fromisoformat, default=None)
+    export.add_argument("--language", choices=("fr", "en"), default="fr")
+    export.add_argument("--output", type=Path, help="CSV file (default: <branch>_<from>_<to>.csv)")
+
+    report = commands.add_parser("summary", parents=[common], help="counts against targets")
+    report.add_argument("--from", dest="start", type=date.fromisoformat, default=EPOCH)
+    report.add_argument("--to", dest="end", type=date.fromisoformat, default=None)
+    report.add_argument("--language", choices=("fr", "en"), default="fr")
+    report.add_argument("--json", action="store_true", help="machine-readable output")
+    report.add_argument(
+        "--no-levels", action="store_true", help="skip assessment levels (one Query less each)"
+    )
+
+    request = commands.add_parser("privacy", help="privacy requests: find, export, erase")
+    actions = request.add_subparsers(dest="action", required=True)
+    find = actions.add_parser("find", parents=[common], help="list what is held (no content)")
+    _lookup_args(find)
+    dump = actions.add_parser("export", parents=[common], help="everything held, as JSON")
+    _lookup_args(dump)
+    dump.add_argument("--output", type=Path, required=True, help="JSON file to write")
+    erase = actions.add_parser("erase", parents=[common], help="delete everything held")
+    _lookup_args(erase)
+    erase.add_argument("--yes", action="store_true", help="really delete (else: dry run)")
+    return parser
+
+
+def run_export(args: argparse.Namespace, store: StaffStore) -> int:
+    content = load_content()
+    if args.branch not in content.branch_ids:
+        print(f"Succursale inconnue / unknown branch: {args.branch}", file=sys.stderr)
+        print("  " + ", ".join(content.branch_ids), file=sys.stderr)
+        return 2
+    end = args.end or audit.utc_now().date()
+    data, count = exports.export_branch(
+        store, args.branch, args.start, end, content.labels, args.language
+    )
+    output: Path = args.output or Path(f"{args.branch}_{args.start}_{end}.csv")
+    output.write_bytes(data)
+    audit.record(store, "export", count, branch=args.branch)
+    print(f"{count} inscription(s) / registration(s) → {output}")
+    return 0
+
+
+def run_summary(args: argparse.Namespace, store: StaffStore) -> int:
+    content = load_content()
+    end = args.end or audit.utc_now().date()
+    registrations, levels = summary.collect(
+        store, content, args.start, end, with_levels=not args.no_levels
+    )
+    result = summary.summarise(registrations, levels, content, args.language)
+    if args.json:
+        document = asdict(result)
+        for region, progress in zip(document["regions"], result.regions, strict=True):
+            region["percent_of_target"] = progress.percent_of_target
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        print(summary.render_text(result, content, args.language), end="")
+    return 0
+
+
+def run_privacy(args: argparse.Namespace, store: StaffStore) -> int:
+    lookup = privacy.Lookup(email=args.email, neq=args.neq, reference=args.reference)
+    findings = privacy.find(store, lookup)
+    count = len(findings.items)
+    if args.action == "find":
+        for pk, sk in findings.keys:
+            print(f"  {pk}  {sk}  ({findings.items[(pk, sk)].get('kind', '')})")
+        print(f"{count} élément(s) trouvé(s) / item(s) found")
+        audit.record(store, "privacy_find", count, lookup=lookup.kind)
+        return 0
+    if args.action == "export":
+        generated_at = audit.utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
+        args.output.write_text(privacy.to_json(findings, generated_at), encoding="utf-8")
+        audit.record(store, "privacy_export", count, lookup=lookup.kind)
+        print(f"{count} élément(s) / item(s) → {args.output}")
+        return 0
+    if not args.yes:
+        for pk, sk in findings.keys:
+            print(f"  {pk}  {sk}")
+        print(f"{count} élément(s) à effacer : relancez avec --yes. / to erase: rerun with --yes.")
+        return 0
+    deleted = privacy.erase(store, findings)
+    audit.record(store, "privacy_erase", deleted, lookup=lookup.kind)
+    print(f"{deleted} élément(s) effacé(s) / item(s) erased")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, store_factory: StoreFactory = default_store) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        store = store_factory(args)
+    except RuntimeError as error:  # LocalModeNotRunning
+        print(error, file=sys.stderr)
+        return 2
+    if args.command == "export":
+        return run_export(args, store)
+    if args.command == "summary":
+        return run_summary(args, store)
+    return run_privacy(args, store)

@@ -1,0 +1,129 @@
+"""The DynamoDB adapter of the staff commands: the only boto3 importer of this package.
+
+In production it uses the staff member's default boto3 credentials; with
+`--local` it points at the local stand-in whose address the local mode writes
+to `build/localdev.json`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+from boto3.dynamodb.conditions import Key as KeyCondition
+
+from staff.ports import Item, Key
+
+LOCALDEV_FILE = Path(__file__).resolve().parents[2] / "build" / "localdev.json"
+
+
+class LocalModeNotRunning(RuntimeError):
+    """`--local` was asked for but the local mode has not written its address."""
+
+
+def local_settings(path: Path = LOCALDEV_FILE) -> tuple[str, str, str]:
+    """(endpoint URL, program table name, region) from the file the local mode writes."""
+    if not path.exists():
+        raise LocalModeNotRunning(
+            f"{path} introuvable : lancez d’abord `make dev`. / not found: run `make dev` first."
+        )
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    endpoint = data.get("dynamodb_endpoint") or data.get("endpoint_url")
+    tables = data.get("tables") or {}
+    table = (
+        data.get("table_name")
+        or data.get("TABLE_NAME")
+        or tables.get("ProgramTable")
+        or tables.get("TABLE_NAME")
+    )
+    if not endpoint or not table:
+        raise LocalModeNotRunning(f"{path}: endpoint or table name missing / absent")
+    return str(endpoint), str(table), str(data.get("region") or "ca-central-1")
+
+
+class DynamoStaffStore:
+    """StaffStore over one DynamoDB table; the client is created on first use."""
+
+    def __init__(
+        self, table_name: str, endpoint_url: str | None = None, region: str | None = None
+    ) -> None:
+        self._table_name = table_name
+        self._endpoint_url = endpoint_url
+        self._region = region
+        self._table: Any = None
+        self._session: Any = None
+
+    @property
+    def table(self) -> Any:
+        if self._table is None:
+            if self._endpoint_url is not None:
+                # The local stand-in accepts any key; staff need no AWS account for it.
+                self._session = boto3.session.Session(
+                    aws_access_key_id="local",
+                    aws_secret_access_key="local",  # noqa: S106 - not a secret
+                    region_name=self._region,
+                )
+            else:
+                self._session = boto3.session.Session(region_name=self._region)
+            resource = self._session.resource("dynamodb", endpoint_url=self._endpoint_url)
+            self._table = resource.Table(self._table_name)
+        return self._table
+
+    @property
+    def client(self) -> Any:
+        """The low-level client under the table (tests hook its events)."""
+        return self.table.meta.client
+
+    def _query_all(self, **kwargs: Any) -> Iterator[Item]:
+        while True:
+            page = self.table.query(**kwargs)
+            yield from page.get("Items", [])
+            if "LastEvaluatedKey" not in page:
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def branch_registrations(self, branch: str, start: str, end: str) -> Iterator[Item]:
+        condition = KeyCondition("gsi1pk").eq(f"BRANCH#{branch}") & KeyCondition("gsi1sk").between(
+            start, end
+        )
+        return self._query_all(IndexName="gsi1", KeyConditionExpression=condition)
+
+    def keys_by_email_hash(self, email_hash: str) -> list[Key]:
+        condition = KeyCondition("gsi2pk").eq(f"EMAIL#{email_hash}")
+        return [
+            (str(item["pk"]), str(item["sk"]))
+            for item in self._query_all(IndexName="gsi2", KeyConditionExpression=condition)
+        ]
+
+    def get(self, pk: str, sk: str) -> Item | None:
+        item: Item | None = self.table.get_item(Key={"pk": pk, "sk": sk}, ConsistentRead=True).get(
+            "Item"
+        )
+        return item
+
+    def partition(self, pk: str) -> list[Item]:
+        return list(
+            self._query_all(KeyConditionExpression=KeyCondition("pk").eq(pk), ConsistentRead=True)
+        )
+
+    def delete(self, keys: Iterable[Key]) -> int:
+        count = 0
+        with self.table.batch_writer() as batch:
+            for pk, sk in keys:
+                batch.delete_item(Key={"pk": pk, "sk": sk})
+                count += 1
+        return count
+
+    def put_audit(self, item: Item) -> None:
+        # An audit record is never overwritten: its sort key is unique.
+        self.table.put_item(Item=item, ConditionExpression="attribute_not_exists(pk)")
+
+    def actor(self) -> str:
+        if self._endpoint_url is not None:
+            return "local"
+        session = self._session or boto3.session.Session()
+        arn: str = session.client("sts").get_caller_identity()["Arn"]
+        return arn

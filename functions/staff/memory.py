@@ -1,0 +1,57 @@
+"""An in-memory StaffStore: the second adapter of the port, for fast tests and dry runs.
+
+It answers the index queries the way DynamoDB does (gsi1 sorted by `gsi1sk`,
+gsi2 returning keys only) so the domain behaves the same on both adapters.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable, Iterator
+
+from staff.ports import Item, Key
+
+
+class MemoryStaffStore:
+    def __init__(self, items: Iterable[Item] = (), actor: str = "test") -> None:
+        self.items: dict[Key, Item] = {}
+        self.audits: list[Item] = []
+        self._actor = actor
+        for item in items:
+            self.put(item)
+
+    def put(self, item: Item) -> None:
+        self.items[(str(item["pk"]), str(item["sk"]))] = copy.deepcopy(item)
+
+    def branch_registrations(self, branch: str, start: str, end: str) -> Iterator[Item]:
+        matches = [
+            item
+            for item in self.items.values()
+            if item.get("gsi1pk") == f"BRANCH#{branch}" and start <= str(item["gsi1sk"]) <= end
+        ]
+        return iter(sorted(matches, key=lambda item: str(item["gsi1sk"])))
+
+    def keys_by_email_hash(self, email_hash: str) -> list[Key]:
+        return sorted(
+            key for key, item in self.items.items() if item.get("gsi2pk") == f"EMAIL#{email_hash}"
+        )
+
+    def get(self, pk: str, sk: str) -> Item | None:
+        return self.items.get((pk, sk))
+
+    def partition(self, pk: str) -> list[Item]:
+        return [self.items[key] for key in sorted(self.items) if key[0] == pk]
+
+    def delete(self, keys: Iterable[Key]) -> int:
+        count = 0
+        for key in keys:
+            if self.items.pop(key, None) is not None:
+                count += 1
+        return count
+
+    def put_audit(self, item: Item) -> None:
+        self.audits.append(item)
+        self.put(item)
+
+    def actor(self) -> str:
+        return self._actor

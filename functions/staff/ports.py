@@ -1,0 +1,39 @@
+"""What the staff commands need from storage: the port the DynamoDB adapter implements.
+
+The domain modules depend on this Protocol only, so the unit tests use an
+in-memory fake and only `dynamo.py` imports boto3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, Protocol
+
+Item = dict[str, Any]
+Key = tuple[str, str]  # (pk, sk)
+
+
+class StaffStore(Protocol):
+    def branch_registrations(self, branch: str, start: str, end: str) -> Iterator[Item]:
+        """A branch's registrations whose `gsi1sk` lies between start and end (index gsi1)."""
+        ...
+
+    def keys_by_email_hash(self, email_hash: str) -> list[Key]:
+        """Keys of the items whose `gsi2pk` is `EMAIL#<email_hash>` (index gsi2)."""
+        ...
+
+    def get(self, pk: str, sk: str) -> Item | None: ...
+
+    def partition(self, pk: str) -> list[Item]:
+        """Every item of one partition (a registration and its linked assessments)."""
+        ...
+
+    def delete(self, keys: Iterable[Key]) -> int:
+        """Delete the items; returns how many were deleted."""
+        ...
+
+    def put_audit(self, item: Item) -> None: ...
+
+    def actor(self) -> str:
+        """Who is running the command (the caller's ARN, or `local`)."""
+        ...

@@ -1,0 +1,128 @@
+"""Counts of registrations per branch, region, kind, phase and assessment level,
+against each region's target (about 20 % of its retail establishments, where known).
+
+Reads each branch's registrations through the index (one Query per branch), and
+the assessments linked to each registration from its own partition: never a Scan.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from staff.content import ContentData
+from staff.exports import gsi1_range
+from staff.ports import Item, StaffStore
+
+
+@dataclass(frozen=True)
+class RegionProgress:
+    code: str
+    name: str
+    count: int
+    target: int | None
+
+    @property
+    def percent_of_target(self) -> float | None:
+        if not self.target:
+            return None
+        return round(100 * self.count / self.target, 1)
+
+
+@dataclass
+class Summary:
+    total: int = 0
+    by_branch: Counter[str] = field(default_factory=Counter)
+    by_region: Counter[str] = field(default_factory=Counter)
+    by_kind: Counter[str] = field(default_factory=Counter)
+    by_phase: Counter[str] = field(default_factory=Counter)
+    by_level: Counter[str] = field(default_factory=Counter)
+    regions: list[RegionProgress] = field(default_factory=list)
+
+
+NO_ASSESSMENT = "none"
+
+
+def latest_level(partition: list[Item]) -> str:
+    """The level of a registration's most recent linked assessment, or `none`."""
+    assessments = [item for item in partition if str(item.get("sk", "")).startswith("ASM#")]
+    if not assessments:
+        return NO_ASSESSMENT
+    # sk is ASM#<created_at>#<id>: the greatest is the latest.
+    return str(max(assessments, key=lambda item: str(item["sk"])).get("level", NO_ASSESSMENT))
+
+
+def summarise(
+    registrations: list[Item], levels: dict[str, str], content: ContentData, language: str = "fr"
+) -> Summary:
+    """Pure counting. `levels` maps a reference to its assessment level code."""
+    summary = Summary(total=len(registrations))
+    for item in registrations:
+        summary.by_branch[str(item.get("branch", "?"))] += 1
+        summary.by_region[str(item.get("region", "?"))] += 1
+        summary.by_kind[str(item.get("kind", "?"))] += 1
+        summary.by_phase[str(item.get("phase", "?"))] += 1
+        summary.by_level[levels.get(str(item.get("reference")), NO_ASSESSMENT)] += 1
+    summary.regions = [
+        RegionProgress(
+            code=region.code,
+            name=region.name_fr if language == "fr" else region.name_en,
+            # The target counts businesses coached: waitlist entries are not registrations yet.
+            count=sum(
+                1
+                for item in registrations
+                if item.get("region") == region.code and item.get("kind") == "registration"
+            ),
+            target=region.target,
+        )
+        for region in content.regions
+    ]
+    return summary
+
+
+def collect(
+    store: StaffStore,
+    content: ContentData,
+    start: date,
+    end: date,
+    with_levels: bool = True,
+) -> tuple[list[Item], dict[str, str]]:
+    """Every branch's registrations in the range, and each one's assessment level."""
+    low, high = gsi1_range(start, end)
+    registrations = [
+        item
+        for branch in content.branch_ids
+        for item in store.branch_registrations(branch, low, high)
+    ]
+    levels: dict[str, str] = {}
+    if with_levels:
+        for item in registrations:
+            reference = str(item["reference"])
+            levels[reference] = latest_level(store.partition(f"REG#{reference}"))
+    return registrations, levels
+
+
+def render_text(summary: Summary, content: ContentData, language: str = "fr") -> str:
+    """A plain-text report for the terminal, bilingual headings."""
+    labels = content.labels
+    lines = [f"Inscriptions / Registrations: {summary.total}", ""]
+
+    def block(title: str, counts: Counter[str], table: str | None = None) -> None:
+        lines.append(title)
+        for code, count in sorted(counts.items()):
+            name = labels.label(table, code, language) if table else code
+            lines.append(f"  {name:<45} {count:>6}")
+        lines.append("")
+
+    block("Par succursale / By branch", summary.by_branch, "branches")
+    block("Par type / By kind", summary.by_kind)
+    block("Par phase / By phase", summary.by_phase)
+    block("Par niveau du bilan / By assessment level", summary.by_level)
+    lines.append("Par région (inscriptions / cible) / By region (registrations / target)")
+    for region in summary.regions:
+        target = "—" if region.target is None else str(region.target)
+        percent = region.percent_of_target
+        share = "" if percent is None else f"  {percent:.1f} %"
+        lines.append(f"  {region.code} {region.name:<42} {region.count:>6} / {target:>5}{share}")
+    return "\n".join(lines) + "\n"

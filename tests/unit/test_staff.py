@@ -1,0 +1,318 @@
+"""Staff commands on the in-memory store: CSV bytes, summary counts, privacy requests, audit."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from staff import cli, exports, privacy, summary
+from staff.content import load_content
+from staff.memory import MemoryStaffStore
+
+CONTENT = load_content()
+
+
+def registration(reference: str, **overrides: Any) -> dict[str, Any]:
+    """A registration item shaped as the contracts note says."""
+    item: dict[str, Any] = {
+        "kind": "registration",
+        "reference": reference,
+        "created_at": "2026-11-10T14:03:00Z",
+        "phase": "open",
+        "legal_name": "Boutique Élan inc.",
+        "neq": "1170000001",
+        "sector": "clothing",
+        "employees": Decimal(12),
+        "region": "04",
+        "branch": "mauricie",
+        "sells_online": False,
+        "contact_name": "Josée Côté",
+        "email": "Josee@Example.ca",
+        "phone": "+15145550123",
+        "language": "fr",
+        "privacy_notice_version": "2026-11-28",
+        "survey_consent": True,
+        "utm_source": "communique",
+        "expires_at": Decimal(1900000000),
+    }
+    item.update(overrides)
+    digest = hashlib.sha256(str(item["email"]).strip().lower().encode()).hexdigest()
+    item.update(
+        pk=f"REG#{reference}",
+        sk="REG",
+        gsi1pk=f"BRANCH#{item['branch']}",
+        gsi1sk=f"{item['created_at']}#{reference}",
+        gsi2pk=f"EMAIL#{digest}",
+        gsi2sk=item["created_at"],
+    )
+    return item
+
+
+def neq_guard(neq: str, reference: str) -> dict[str, Any]:
+    return {"pk": f"NEQ#{neq}", "sk": "NEQ", "reference": reference, "expires_at": 1900000000}
+
+
+def assessment(reference: str, created_at: str, level: str) -> dict[str, Any]:
+    return {
+        "pk": f"REG#{reference}",
+        "sk": f"ASM#{created_at}#a{created_at[-3:-1]}",
+        "kind": "assessment",
+        "reference": reference,
+        "level": level,
+        "created_at": created_at,
+    }
+
+
+def rows(data: bytes) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+
+
+# --- Export -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+15145550123", "'+15145550123"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("Dépanneur =ok", "Dépanneur =ok"),
+        ("", ""),
+    ],
+)
+def test_neutralise_prefixes_only_cells_a_spreadsheet_would_evaluate(
+    cell: str, expected: str
+) -> None:
+    assert exports.neutralise(cell) == expected
+
+
+def test_csv_bytes_open_in_french_excel() -> None:
+    item = registration("ABCD2345", legal_name='=cmd|" /C calc"!A0', utm_campaign="@lancement")
+    data, count = exports.to_csv([item], CONTENT.labels, "fr")
+
+    assert count == 1
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
+    header = data[3:].split(b"\r\n")[0].decode("utf-8")
+    assert header.startswith("Référence / Reference;Reçue le (UTC) / Received (UTC);")
+    assert "Secteur / Sector" in header and "Succursale / Branch" in header
+    # The accents are UTF-8 bytes, not Windows-1252.
+    assert "Josée Côté".encode() in data
+    [_header, values] = rows(data)
+    by_header = dict(zip(rows(data)[0], values, strict=True))
+    assert by_header["Entreprise / Business"] == '\'=cmd|" /C calc"!A0'
+    assert by_header["Téléphone / Phone"] == "'+15145550123"
+    assert by_header["Campagne (utm_campaign)"] == "'@lancement"
+    assert by_header["Secteur / Sector"] == "Vêtements, chaussures et accessoires"
+    assert by_header["Région / Region"] == "Mauricie"
+    assert by_header["Succursale / Branch"] == "ÉEQ – Mauricie"
+    assert by_header["Employés / Employees"] == "12"
+    assert by_header["Vend en ligne / Sells online"] == "Non"
+    assert by_header["Accepte le sondage / Survey consent"] == "Oui"
+
+
+def test_csv_in_english_uses_english_labels_and_keeps_unknown_codes() -> None:
+    item = registration("ABCD2345", sector="retired_code")
+    data, _count = exports.to_csv([item], CONTENT.labels, "en")
+    by_header = dict(zip(*rows(data), strict=True))
+    assert by_header["Secteur / Sector"] == "retired_code"
+    assert by_header["Succursale / Branch"] == "ÉEQ – Mauricie"
+    assert by_header["Vend en ligne / Sells online"] == "No"
+
+
+def test_export_keeps_the_date_range_inclusive_and_the_branch_only() -> None:
+    store = MemoryStaffStore(
+        [
+            registration("AAAA2222", created_at="2026-10-31T23:59:59Z"),
+            registration("BBBB3333", created_at="2026-11-01T00:00:00Z"),
+            registration("CCCC4444", created_at="2026-11-30T23:59:59Z"),
+            registration("DDDD5555", created_at="2026-12-01T00:00:00Z"),
+            registration("EEEE6666", created_at="2026-11-15T10:00:00Z", branch="montreal"),
+        ]
+    )
+    data, count = exports.export_branch(
+        store, "mauricie", date(2026, 11, 1), date(2026, 11, 30), CONTENT.labels
+    )
+    assert count == 2
+    assert [row[0] for row in rows(data)[1:]] == ["BBBB3333", "CCCC4444"]
+
+
+# --- Summary ------------------------------------------------------------------------------
+
+
+def test_summary_counts_against_regional_targets() -> None:
+    store = MemoryStaffStore(
+        [
+            registration("AAAA2222"),
+            registration("BBBB3333", region="17"),
+            registration("CCCC4444", region="17", kind="waitlist", phase="waitlist"),
+            registration("DDDD5555", branch="montreal", region="06"),
+            assessment("AAAA2222", "2026-11-11T10:00:00Z", "beginner"),
+            assessment("AAAA2222", "2026-11-20T10:00:00Z", "intermediate"),
+            assessment("DDDD5555", "2026-11-12T10:00:00Z", "advanced"),
+        ]
+    )
+    regs, levels = summary.collect(store, CONTENT, date(2026, 1, 1), date(2026, 12, 31))
+    result = summary.summarise(regs, levels, CONTENT)
+
+    assert result.total == 4
+    assert result.by_branch == {"mauricie": 3, "montreal": 1}
+    assert result.by_kind == {"registration": 3, "waitlist": 1}
+    assert result.by_phase == {"open": 3, "waitlist": 1}
+    # The latest assessment counts; a registration without one is "none".
+    assert result.by_level == {"intermediate": 1, "advanced": 1, "none": 2}
+    regions = {region.code: region for region in result.regions}
+    assert (regions["04"].count, regions["04"].target) == (1, 154)
+    assert regions["04"].percent_of_target == pytest.approx(0.6)
+    # The waitlist entry does not count towards the target.
+    assert (regions["17"].count, regions["17"].target) == (1, 132)
+    assert regions["06"].target is None and regions["06"].percent_of_target is None
+    text = summary.render_text(result, CONTENT)
+    assert "ÉEQ – Mauricie" in text and "154" in text
+
+
+# --- Privacy requests ---------------------------------------------------------------------
+
+
+def privacy_store() -> MemoryStaffStore:
+    return MemoryStaffStore(
+        [
+            registration("AAAA2222", email="josee@example.ca", neq="1170000001"),
+            neq_guard("1170000001", "AAAA2222"),
+            assessment("AAAA2222", "2026-11-11T10:00:00Z", "beginner"),
+            # The same person registered a second business.
+            registration("BBBB3333", email=" JOSEE@example.CA ", neq="1170000002"),
+            neq_guard("1170000002", "BBBB3333"),
+            # Someone else.
+            registration("CCCC4444", email="autre@example.ca", neq="1170000003"),
+            neq_guard("1170000003", "CCCC4444"),
+            {"pk": "ASM#x1", "sk": "ASM", "kind": "assessment", "level": "beginner"},
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    "lookup",
+    [
+        privacy.Lookup(email="Josee@Example.ca"),
+        privacy.Lookup(neq="1170 000 001"),
+        privacy.Lookup(reference="aaaa2222"),
+    ],
+)
+def test_find_reaches_every_record_of_the_person_from_any_identifier(
+    lookup: privacy.Lookup,
+) -> None:
+    findings = privacy.find(privacy_store(), lookup)
+    assert findings.references == ["AAAA2222", "BBBB3333"]
+    assert findings.keys == [
+        ("NEQ#1170000001", "NEQ"),
+        ("NEQ#1170000002", "NEQ"),
+        ("REG#AAAA2222", "ASM#2026-11-11T10:00:00Z#a00"),
+        ("REG#AAAA2222", "REG"),
+        ("REG#BBBB3333", "REG"),
+    ]
+
+
+def test_find_of_an_unknown_person_is_empty() -> None:
+    assert privacy.find(privacy_store(), privacy.Lookup(email="nobody@example.ca")).keys == []
+
+
+def test_export_json_holds_every_item_in_plain_values() -> None:
+    findings = privacy.find(privacy_store(), privacy.Lookup(reference="BBBB3333"))
+    document = json.loads(privacy.to_json(findings, "2026-11-28T10:00:00Z"))
+    registration_out = next(item for item in document["items"] if item["sk"] == "REG")
+    assert registration_out["employees"] == 12
+    assert registration_out["contact_name"] == "Josée Côté"
+    assert len(document["items"]) == 5
+
+
+def test_erase_deletes_the_persons_records_and_nothing_else() -> None:
+    store = privacy_store()
+    findings = privacy.find(store, privacy.Lookup(email="josee@example.ca"))
+    assert privacy.erase(store, findings) == 5
+    assert sorted(store.items) == [
+        ("ASM#x1", "ASM"),
+        ("NEQ#1170000003", "NEQ"),
+        ("REG#CCCC4444", "REG"),
+    ]
+
+
+# --- Command line and audit ---------------------------------------------------------------
+
+PERSONAL = ("josee", "Josée", "Côté", "1170000001", "5145550123", "AAAA2222", "Élan")
+
+
+def assert_no_personal_data(item: dict[str, Any]) -> None:
+    text = json.dumps(item, default=str, ensure_ascii=False).lower()
+    for value in PERSONAL:
+        assert value.lower() not in text
+    digest = hashlib.sha256(b"josee@example.ca").hexdigest()
+    assert digest not in text
+
+
+def test_cli_erase_is_a_dry_run_without_yes_then_erases_and_audits(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    store = privacy_store()
+    argv = ["privacy", "erase", "--email", "josee@example.ca"]
+    assert cli.main(argv, store_factory=lambda _args: store) == 0
+    assert len(store.items) == 8 and store.audits == []
+
+    assert cli.main([*argv, "--yes"], store_factory=lambda _args: store) == 0
+    assert len(store.items) == 3 + 1  # the other person, the lone assessment… and the audit
+    [audit] = store.audits
+    assert audit["pk"].startswith("AUDIT#20") and audit["kind"] == "audit"
+    assert (audit["action"], audit["count"], audit["lookup"], audit["actor"]) == (
+        "privacy_erase",
+        5,
+        "email",
+        "test",
+    )
+    assert_no_personal_data(audit)
+    assert "5 élément(s) effacé(s)" in capsys.readouterr().out
+
+
+def test_cli_export_writes_the_file_and_audits_without_personal_data(tmp_path: Path) -> None:
+    store = privacy_store()
+    output = tmp_path / "out.csv"
+    argv = ["export", "--branch", "mauricie", "--from", "2026-11-01", "--to", "2026-11-30"]
+    assert cli.main([*argv, "--output", str(output)], store_factory=lambda _args: store) == 0
+    assert output.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert len(rows(output.read_bytes())) == 1 + 3
+    [audit] = store.audits
+    assert (audit["action"], audit["count"], audit["branch"]) == ("export", 3, "mauricie")
+    assert_no_personal_data(audit)
+
+
+def test_cli_privacy_export_and_find_are_audited(tmp_path: Path) -> None:
+    store = privacy_store()
+    output = tmp_path / "person.json"
+    factory = lambda _args: store  # noqa: E731
+    assert (
+        cli.main(["privacy", "export", "--neq", "1170000001", "--output", str(output)], factory)
+        == 0
+    )
+    assert cli.main(["privacy", "find", "--reference", "AAAA2222"], factory) == 0
+    assert [(a["action"], a["count"], a["lookup"]) for a in store.audits] == [
+        ("privacy_export", 5, "neq"),
+        ("privacy_find", 5, "reference"),
+    ]
+    assert "Josée Côté" in output.read_text(encoding="utf-8")
+    for audit in store.audits:
+        assert_no_personal_data(audit)
+
+
+def test_cli_rejects_an_unknown_branch(capsys: pytest.CaptureFixture[str]) -> None:
+    store = privacy_store()
+    assert cli.main(["export", "--branch", "gaspesie"], lambda _args: store) == 2
+    assert "unknown branch" in capsys.readouterr().err
+    assert store.audits == []
