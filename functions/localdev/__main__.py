@@ -1,0 +1,92 @@
+"""`python -m localdev` (`make dev`): the site and its forms on this machine.
+
+No Docker, no AWS account: moto stands in for DynamoDB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+from types import FrameType
+
+from localdev import gateway
+from localdev.server import LocalMode, Options
+
+
+def parse_arguments(argv: list[str] | None = None) -> Options:
+    parser = argparse.ArgumentParser(prog="python -m localdev", description=__doc__)
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port on 127.0.0.1 (0: any free port)"
+    )
+    parser.add_argument("--no-build", action="store_true", help="serve the site as already built")
+    parser.add_argument(
+        "--no-watch", action="store_true", help="do not rebuild when content/ or site/ change"
+    )
+    parser.add_argument(
+        "--site-dir", type=Path, help="the built site to serve (default build/site)"
+    )
+    parser.add_argument("--state-file", type=Path, help="where to say the local mode runs")
+    parser.add_argument(
+        "--route",
+        action="append",
+        default=[],
+        metavar="PATH=HANDLER",
+        help="send PATH to another handler, e.g. /api/registrations=my_module.handler",
+    )
+    arguments = parser.parse_args(argv)
+    options = Options(
+        port=arguments.port, build=not arguments.no_build, watch=not arguments.no_watch
+    )
+    if arguments.site_dir:
+        options.site_dir = arguments.site_dir.resolve()
+    if arguments.state_file:
+        options.state_file = arguments.state_file.resolve()
+    if arguments.route:
+        routes = dict(gateway.ROUTES)
+        for item in arguments.route:
+            path, _, handler = item.partition("=")
+            routes[path] = handler
+        options.routes = routes
+    return options
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    # moto's server would log every DynamoDB call of the handlers.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    options = parse_arguments(argv)
+    stopping = threading.Event()
+
+    def request_stop(signum: int, frame: FrameType | None) -> None:
+        stopping.set()
+
+    # Ctrl-C (SIGINT) and a polite kill (SIGTERM) end the same way: everything stopped in order.
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    local = LocalMode(options)
+    try:
+        url = local.start()
+    except subprocess.CalledProcessError:
+        print("The site did not build: see the messages above.", file=sys.stderr)
+        return 1
+    except OSError as error:
+        print(f"Cannot start the local mode: {error}", file=sys.stderr)
+        return 1
+    print(f"Local mode ready: open {url}  (Ctrl-C to stop)", flush=True)
+    print(f"Stored registrations: make registrations  (state in {options.state_file})", flush=True)
+    try:
+        while not stopping.wait(0.5):
+            pass
+    finally:
+        local.stop()
+        print("Local mode stopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""The local gateway: HTTP in, API Gateway HTTP API (payload 2.0) events out, and back.
+
+No maintained library does this direction (apig-wsgi and Mangum turn events
+into WSGI; `sam local start-api` needs Docker), so it is written here, small,
+following the documented payload format and what AWS is observed to send.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from werkzeug.datastructures import Headers
+from werkzeug.wrappers import Request, Response
+
+Handler = Callable[[dict[str, Any], Any], Any]
+
+# Where each API route goes: the same import paths the SAM template gives as Handler.
+ROUTES: dict[str, str] = {
+    "/api/registrations": "forms_api.handlers.registration.lambda_handler",
+    "/api/assessments": "forms_api.handlers.assessment.lambda_handler",
+}
+
+# HTTP APIs hand these bodies over as text; every other type, a missing one and
+# (surprisingly) application/x-www-form-urlencoded arrive base64-encoded.
+_TEXT_TYPES = ("application/json", "application/xml", "application/javascript")
+
+_TIMEOUT_MS = 10_000
+
+
+@dataclass
+class LambdaContext:
+    """The attributes of the Lambda context object that Powertools reads."""
+
+    function_name: str
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    memory_limit_in_mb: int = 512
+    function_version: str = "$LATEST"
+    _deadline: float = field(default_factory=lambda: time.monotonic() + _TIMEOUT_MS / 1000)
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:ca-central-1:123456789012:function:{self.function_name}"
+
+    @property
+    def log_group_name(self) -> str:
+        return f"/aws/lambda/{self.function_name}"
+
+    @property
+    def log_stream_name(self) -> str:
+        return f"local/{self.aws_request_id}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def is_text(content_type: str) -> bool:
+    mimetype = content_type.split(";", 1)[0].strip().lower()
+    return mimetype.startswith("text/") or mimetype in _TEXT_TYPES
+
+
+def http_api_event(request: Request, route_key: str) -> dict[str, Any]:
+    """The event API Gateway would give a Lambda function for this request."""
+    raw = request.get_data(cache=True)
+    text = is_text(request.content_type or "")
+    headers: dict[str, str] = {}
+    for name, value in request.headers.items():
+        key = name.lower()
+        # Repeated headers are joined by commas; cookies move to their own list.
+        headers[key] = f"{headers[key]},{value}" if key in headers else value
+    cookie_header = headers.pop("cookie", "")
+    query = {key: ",".join(values) for key, values in request.args.lists()}
+    now = datetime.now(UTC)
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": request.path,
+        "rawQueryString": request.query_string.decode("latin-1"),
+        "headers": headers,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "domainName": request.host,
+            "domainPrefix": request.host.split(".", 1)[0],
+            "http": {
+                "method": request.method,
+                "path": request.path,
+                "protocol": request.environ.get("SERVER_PROTOCOL", "HTTP/1.1"),
+                "sourceIp": request.remote_addr or "127.0.0.1",
+                "userAgent": request.user_agent.string,
+            },
+            "requestId": str(uuid.uuid4()),
+            "routeKey": route_key,
+            "stage": "$default",
+            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "timeEpoch": int(now.timestamp() * 1000),
+        },
+        "isBase64Encoded": bool(raw) and not text,
+    }
+    if cookie_header:
+        event["cookies"] = [part.strip() for part in cookie_header.split(";") if part.strip()]
+    if query:
+        event["queryStringParameters"] = query
+    if raw:
+        event["body"] = raw.decode("utf-8") if text else base64.b64encode(raw).decode("ascii")
+    return event
+
+
+def http_response(result: Any) -> Response:
+    """HTTP from a handler's answer, read as HTTP APIs read payload 2.0 responses."""
+    if not isinstance(result, Mapping) or "statusCode" not in result:
+        # A bare value is taken as a 200 JSON body, as AWS does.
+        return Response(json.dumps(result), status=200, mimetype="application/json")
+    headers = Headers()
+    for name, value in (result.get("headers") or {}).items():
+        headers.add(name, str(value))
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        headers.remove(name)
+        for value in values:
+            headers.add(name, str(value))
+    for cookie in result.get("cookies") or []:
+        headers.add("Set-Cookie", cookie)
+    body = result.get("body") or ""
+    payload = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode()
+    if "content-type" not in {name.lower() for name, _ in headers.items()}:
+        headers["Content-Type"] = "application/json"
+    return Response(payload, status=int(result["statusCode"]), headers=headers)
+
+
+def load_handler(path: str) -> Handler:
+    """`package.module.function` → the function (imported on first use, as a cold start)."""
+    module_name, _, attribute = path.rpartition(".")
+    handler: Handler = getattr(importlib.import_module(module_name), attribute)
+    return handler
+
+
+def function_name(handler_path: str) -> str:
+    """A name for the context: `forms_api.handlers.registration.lambda_handler` → `registration`."""
+    parts = handler_path.split(".")
+    return parts[-2] if len(parts) > 1 else parts[0]

@@ -1,0 +1,68 @@
+"""The embedded DynamoDB stand-in: moto's server on loopback, tables from the template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import boto3
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+
+from localdev.tables import TABLE_ENV, create_tables
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+REGION = "ca-central-1"
+# Local table names per logical id of `infra/template.yaml`.
+LOCAL_TABLES = {"ProgramTable": "vnb-local-program", "IdempotencyTable": "vnb-local-idempotency"}
+# moto accepts any credentials; fixed dummy ones keep a developer's real profile out of reach.
+DUMMY_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local"}
+
+
+def dynamodb_client(endpoint: str) -> Any:
+    return boto3.client(
+        "dynamodb",
+        endpoint_url=endpoint,
+        region_name=REGION,
+        aws_access_key_id=DUMMY_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=DUMMY_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+class StandIn:
+    """moto's threaded server in this process, with the program's tables created."""
+
+    def __init__(self, tables: dict[str, str] | None = None) -> None:
+        self.tables = dict(LOCAL_TABLES if tables is None else tables)
+        self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        self.endpoint = ""
+
+    def start(self) -> str:
+        self._server.start()
+        host, port = self._server.get_host_and_port()
+        self.endpoint = f"http://{host}:{port}"
+        create_tables(dynamodb_client(self.endpoint), self.tables)
+        return self.endpoint
+
+    def stop(self) -> None:
+        self._server.stop()
+        # moto's stop leaves the socket open; close it so the port is freed now.
+        server = getattr(self._server, "_server", None)
+        if server is not None:
+            server.server_close()
+
+
+def handler_environment(endpoint: str, tables: dict[str, str], site_url: str) -> dict[str, str]:
+    """What the Lambda functions read from their environment, pointed at the stand-in."""
+    env = {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        **DUMMY_CREDENTIALS,
+        "POWERTOOLS_SERVICE_NAME": "forms-api",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+        "POWERTOOLS_DEV": "true",
+        "CONTENT_DATA_DIR": str(REPOSITORY / "content" / "data"),
+        "SITE_URL": site_url,
+    }
+    env.update({TABLE_ENV[logical_id]: name for logical_id, name in tables.items()})
+    return env
