@@ -8,7 +8,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -116,10 +115,7 @@ def run_summary(args: argparse.Namespace, store: StaffStore) -> int:
     )
     result = summary.summarise(registrations, levels, content, args.language)
     if args.json:
-        document = asdict(result)
-        for region, progress in zip(document["regions"], result.regions, strict=True):
-            region["percent_of_target"] = progress.percent_of_target
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        print(json.dumps(summary.to_document(result), ensure_ascii=False, indent=2))
     else:
         print(summary.render_text(result, content, args.language), end="")
     return 0

@@ -24,8 +24,9 @@ class LocalModeNotRunning(RuntimeError):
     """`--local` was asked for but the local mode has not written its address."""
 
 
-def local_settings(path: Path = LOCALDEV_FILE) -> tuple[str, str, str]:
+def local_settings(path: Path | None = None) -> tuple[str, str, str]:
     """(endpoint URL, program table name, region) from the file the local mode writes."""
+    path = path or LOCALDEV_FILE
     if not path.exists():
         raise LocalModeNotRunning(
             f"{path} introuvable : lancez d’abord `make dev`. / not found: run `make dev` first."

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from staff.content import ContentData
 from staff.exports import gsi1_range
@@ -101,6 +102,28 @@ def collect(
             reference = str(item["reference"])
             levels[reference] = latest_level(store.partition(f"REG#{reference}"))
     return registrations, levels
+
+
+def to_document(summary: Summary) -> dict[str, Any]:
+    """JSON-ready form (dataclasses.asdict would rebuild each Counter from pairs)."""
+    return {
+        "total": summary.total,
+        "by_branch": dict(summary.by_branch),
+        "by_region": dict(summary.by_region),
+        "by_kind": dict(summary.by_kind),
+        "by_phase": dict(summary.by_phase),
+        "by_level": dict(summary.by_level),
+        "regions": [
+            {
+                "code": region.code,
+                "name": region.name,
+                "count": region.count,
+                "target": region.target,
+                "percent_of_target": region.percent_of_target,
+            }
+            for region in summary.regions
+        ],
+    }
 
 
 def render_text(summary: Summary, content: ContentData, language: str = "fr") -> str:

@@ -1,0 +1,212 @@
+"""Staff commands against DynamoDB on moto, with the table built from infra/template.yaml.
+
+Proves the access patterns: the export and summary Query index gsi1, privacy
+requests Query gsi2 and partitions, and nothing ever calls Scan.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from localdev.tables import create_tables
+from moto import mock_aws
+from moto.server import ThreadedMotoServer
+from staff import cli, exports, privacy
+from staff.content import load_content
+from staff.dynamo import DynamoStaffStore
+
+TABLE = "program-test"
+REGION = "ca-central-1"
+
+
+def registration(reference: str, created_at: str, **overrides: Any) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "kind": "registration",
+        "reference": reference,
+        "created_at": created_at,
+        "phase": "open",
+        "legal_name": "Quincaillerie Éloïse",
+        "neq": "1170000001",
+        "sector": "hardware",
+        "employees": Decimal(8),
+        "region": "17",
+        "branch": "mauricie",
+        "sells_online": True,
+        "contact_name": "Éloïse Gagné",
+        "email": "eloise@example.ca",
+        "phone": "+18195550199",
+        "language": "fr",
+        "survey_consent": False,
+        "expires_at": Decimal(1900000000),
+    }
+    item.update(overrides)
+    digest = hashlib.sha256(str(item["email"]).strip().lower().encode()).hexdigest()
+    item.update(
+        pk=f"REG#{reference}",
+        sk="REG",
+        gsi1pk=f"BRANCH#{item['branch']}",
+        gsi1sk=f"{created_at}#{reference}",
+        gsi2pk=f"EMAIL#{digest}",
+        gsi2sk=created_at,
+    )
+    return item
+
+
+def seed(table: Any) -> None:
+    table.put_item(Item=registration("AAAA2222", "2026-11-02T09:00:00.000000Z"))
+    table.put_item(Item={"pk": "NEQ#1170000001", "sk": "NEQ", "reference": "AAAA2222"})
+    table.put_item(
+        Item={
+            "pk": "REG#AAAA2222",
+            "sk": "ASM#2026-11-03T09:00:00.000000Z#x1",
+            "kind": "assessment",
+            "reference": "AAAA2222",
+            "level": "beginner",
+        }
+    )
+    table.put_item(
+        Item=registration(
+            "BBBB3333",
+            "2026-11-04T09:00:00.000000Z",
+            email="autre@example.ca",
+            neq="1170000002",
+            legal_name="=1+1",
+        )
+    )
+    table.put_item(
+        Item=registration("CCCC4444", "2026-11-05T09:00:00.000000Z", branch="montreal", region="06")
+    )
+
+
+@pytest.fixture
+def store(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[DynamoStaffStore, list[str]]]:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name=REGION)
+        create_tables(client, {"ProgramTable": TABLE})
+        seed(boto3.resource("dynamodb", region_name=REGION).Table(TABLE))
+        staff_store = DynamoStaffStore(TABLE, region=REGION)
+        operations: list[str] = []
+        # Every DynamoDB call the staff store makes, by operation name.
+        staff_store.client.meta.events.register(
+            "before-call.dynamodb.*",
+            lambda model, **_kwargs: operations.append(model.name),
+        )
+        yield staff_store, operations
+
+
+def test_export_queries_gsi1_and_never_scans(store: tuple[DynamoStaffStore, list[str]]) -> None:
+    staff_store, operations = store
+    data, count = exports.export_branch(
+        staff_store, "mauricie", date(2026, 11, 1), date(2026, 11, 4), load_content().labels
+    )
+    assert count == 2
+    table = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert [row[0] for row in table[1:]] == ["AAAA2222", "BBBB3333"]
+    assert table[2][4] == "'=1+1"
+    assert operations == ["Query"]
+
+
+def test_summary_reads_per_branch_and_per_registration_without_scan(
+    store: tuple[DynamoStaffStore, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    staff_store, operations = store
+    assert cli.main(["summary", "--json"], lambda _args: staff_store) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["total"] == 3
+    assert result["by_branch"] == {"mauricie": 2, "montreal": 1}
+    assert result["by_level"] == {"beginner": 1, "none": 2}
+    centre = next(region for region in result["regions"] if region["code"] == "17")
+    assert (centre["count"], centre["target"], centre["percent_of_target"]) == (2, 132, 1.5)
+    assert "Scan" not in operations
+    # 8 branches + 3 registrations' partitions.
+    assert operations.count("Query") == 8 + 3
+
+
+def test_privacy_erase_removes_the_person_and_audits_with_the_caller_identity(
+    store: tuple[DynamoStaffStore, list[str]],
+) -> None:
+    staff_store, operations = store
+    findings = privacy.find(staff_store, privacy.Lookup(email="ELOISE@example.ca "))
+    # eloise@ registered AAAA2222 and CCCC4444 (montreal), not BBBB3333.
+    assert findings.references == ["AAAA2222", "CCCC4444"]
+    assert len(findings.keys) == 4  # 2 registrations, the NEQ guard, the assessment
+
+    assert (
+        cli.main(
+            ["privacy", "erase", "--reference", "CCCC4444", "--yes"], lambda _args: staff_store
+        )
+        == 0
+    )
+    table = boto3.resource("dynamodb", region_name=REGION).Table(TABLE)
+    remaining = table.scan()["Items"]  # the test may Scan; the staff store may not
+    kinds = sorted(str(item.get("kind")) for item in remaining)
+    assert kinds == ["audit", "registration"]
+    audit = next(item for item in remaining if item["kind"] == "audit")
+    assert audit["actor"].startswith("arn:aws:")  # STS caller identity (moto's)
+    assert (audit["action"], audit["count"], audit["lookup"]) == ("privacy_erase", 4, "reference")
+    assert "eloise" not in json.dumps(audit, default=str).lower()
+    assert "Scan" not in operations
+    assert {"Query", "GetItem", "BatchWriteItem", "PutItem"} <= set(operations)
+
+
+def test_local_mode_reaches_the_stand_in_named_in_localdev_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        client = boto3.client(
+            "dynamodb",
+            endpoint_url=endpoint,
+            region_name=REGION,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",  # noqa: S106
+        )
+        create_tables(client, {"ProgramTable": "program-local"})
+        state = {
+            "url": "http://127.0.0.1:1",
+            "dynamodb_endpoint": endpoint,
+            "region": REGION,
+            "tables": {"ProgramTable": "program-local"},
+            "pid": 1,
+        }
+        localdev = tmp_path / "localdev.json"
+        localdev.write_text(json.dumps(state), encoding="utf-8")
+        monkeypatch.setattr("staff.dynamo.LOCALDEV_FILE", localdev)
+        monkeypatch.delenv("TABLE_NAME", raising=False)
+        monkeypatch.chdir(tmp_path)
+
+        assert cli.main(["export", "--local", "--branch", "outaouais"]) == 0
+        [written] = tmp_path.glob("outaouais_*.csv")
+        assert written.read_bytes().count(b"\r\n") == 1  # headers only
+        audits = client.query(
+            TableName="program-local",
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": f"AUDIT#{date.today():%Y-%m}"}},
+        )["Items"]
+        assert [item["actor"]["S"] for item in audits] == ["local"]
+    finally:
+        server.stop()
+
+
+def test_local_mode_not_running_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("staff.dynamo.LOCALDEV_FILE", tmp_path / "absent.json")
+    assert cli.main(["summary", "--local"]) == 2
+    assert "make dev" in capsys.readouterr().err
