@@ -1,0 +1,222 @@
+"""The local gateway, in process: the events it builds, its answers, the files it serves."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from localdev import gateway
+from localdev.app import LocalApp
+from werkzeug.test import Client
+
+# The last event and context each test handler saw.
+SEEN: dict[str, Any] = {}
+
+
+def echo_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    SEEN["event"], SEEN["context"] = event, context
+    return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": "{}"}
+
+
+def binary_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return {
+        "statusCode": 201,
+        "headers": {"Content-Type": "image/png", "X-One": "1"},
+        "multiValueHeaders": {"X-Many": ["a", "b"]},
+        "cookies": ["session=abc; Path=/; HttpOnly", "lang=fr; Path=/"],
+        "body": base64.b64encode(b"\x89PNG\x00\xff").decode(),
+        "isBase64Encoded": True,
+    }
+
+
+def redirect_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return {"statusCode": 303, "headers": {"Location": "/fr/merci/"}, "body": ""}
+
+
+def failing_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    raise RuntimeError("boom")
+
+
+def bare_handler(event: dict[str, Any], context: Any) -> list[int]:
+    return [1, 2]
+
+
+def _routes() -> dict[str, str]:
+    return {
+        "/api/echo": f"{__name__}.echo_handler",
+        "/api/binary": f"{__name__}.binary_handler",
+        "/api/redirect": f"{__name__}.redirect_handler",
+        "/api/failing": f"{__name__}.failing_handler",
+        "/api/bare": f"{__name__}.bare_handler",
+        "/api/missing": "no_such_package.handlers.lambda_handler",
+    }
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    files = {
+        "index.html": "<p>racine</p>",
+        "404.html": "<p>introuvable</p>",
+        "fr/index.html": "<p>accueil</p>",
+        "fr/inscription/index.html": "<p>inscription</p>",
+        "en/404.html": "<p>not found</p>",
+        "assets/style.css": "body{}",
+        "assets/logo.svg": "<svg/>",
+        "sitemap.xml": "<urlset/>",
+    }
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def client(site: Path) -> Client:
+    return Client(LocalApp(site, _routes()), use_cookies=False)
+
+
+def test_a_json_post_becomes_a_complete_http_api_v2_event(client: Client) -> None:
+    response = client.post(
+        "/api/echo?b=2&a=1&a=3",
+        data=json.dumps({"legal_name": "Café Éole"}),
+        headers=[
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("X-Custom-Header", "One"),
+            ("X-Custom-Header", "Two"),
+            ("User-Agent", "pytest-agent"),
+            ("Cookie", "lang=fr; consent=yes"),
+        ],
+    )
+
+    assert response.status_code == 200
+    event = SEEN["event"]
+    assert event["version"] == "2.0"
+    assert event["routeKey"] == "POST /api/echo"
+    assert event["rawPath"] == "/api/echo"
+    assert event["rawQueryString"] == "b=2&a=1&a=3"
+    assert event["queryStringParameters"] == {"a": "1,3", "b": "2"}
+    assert all(name == name.lower() for name in event["headers"])
+    # Repeated headers are joined by commas (the WSGI server already merges them).
+    assert [part.strip() for part in event["headers"]["x-custom-header"].split(",")] == [
+        "One",
+        "Two",
+    ]
+    assert event["headers"]["content-type"] == "application/json; charset=utf-8"
+    assert "cookie" not in event["headers"]
+    assert event["cookies"] == ["lang=fr", "consent=yes"]
+    assert event["isBase64Encoded"] is False
+    assert json.loads(event["body"]) == {"legal_name": "Café Éole"}
+    context = event["requestContext"]
+    assert context["http"] == {
+        "method": "POST",
+        "path": "/api/echo",
+        "protocol": "HTTP/1.1",
+        "sourceIp": "127.0.0.1",
+        "userAgent": "pytest-agent",
+    }
+    assert context["stage"] == "$default"
+    assert context["routeKey"] == "POST /api/echo"
+    assert context["requestId"]
+    assert isinstance(context["timeEpoch"], int) and context["timeEpoch"] > 1_700_000_000_000
+
+
+def test_form_posts_and_binary_bodies_arrive_base64_encoded_as_on_aws(client: Client) -> None:
+    client.post("/api/echo", data={"legal_name": "Boutique à Lévis", "language": "fr"})
+    event = SEEN["event"]
+    assert event["isBase64Encoded"] is True
+    assert base64.b64decode(event["body"]).decode() == (
+        "legal_name=Boutique+%C3%A0+L%C3%A9vis&language=fr"
+    )
+
+    raw = bytes(range(256))
+    client.post("/api/echo", data=raw, content_type="application/octet-stream")
+    assert base64.b64decode(SEEN["event"]["body"]) == raw
+
+
+def test_a_request_without_body_or_query_has_neither(client: Client) -> None:
+    client.get("/api/echo")
+    event = SEEN["event"]
+    assert "body" not in event and "queryStringParameters" not in event and "cookies" not in event
+    assert event["isBase64Encoded"] is False
+    assert event["rawQueryString"] == ""
+
+
+def test_the_handler_gets_a_lambda_context(client: Client) -> None:
+    client.get("/api/echo")
+    context = SEEN["context"]
+    assert context.function_name == __name__.rsplit(".", 1)[-1]
+    assert context.aws_request_id
+    assert 0 < context.get_remaining_time_in_millis() <= 10_000
+    assert context.invoked_function_arn.startswith("arn:aws:lambda:ca-central-1:")
+    assert context.memory_limit_in_mb > 0
+
+
+def test_the_answer_comes_back_as_http_with_base64_body_headers_and_cookies(
+    client: Client,
+) -> None:
+    response = client.get("/api/binary")
+    assert response.status_code == 201
+    assert response.data == b"\x89PNG\x00\xff"
+    assert response.headers["Content-Type"] == "image/png"
+    assert response.headers["X-One"] == "1"
+    assert response.headers.getlist("X-Many") == ["a", "b"]
+    assert response.headers.getlist("Set-Cookie") == [
+        "session=abc; Path=/; HttpOnly",
+        "lang=fr; Path=/",
+    ]
+
+
+def test_a_redirect_is_passed_on(client: Client) -> None:
+    response = client.post("/api/redirect", data={"a": "1"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/fr/merci/"
+
+
+def test_api_failures_answer_like_api_gateway(client: Client) -> None:
+    assert client.get("/api/failing").status_code == 500
+    assert client.get("/api/nowhere").status_code == 404
+    assert client.get("/api/bare").get_json() == [1, 2]
+    missing = client.post("/api/missing", json={})
+    assert missing.status_code == 503
+    assert "no_such_package" in missing.get_json()["message"]
+
+
+def test_the_default_routes_are_the_template_handlers() -> None:
+    assert gateway.ROUTES == {
+        "/api/registrations": "forms_api.handlers.registration.lambda_handler",
+        "/api/assessments": "forms_api.handlers.assessment.lambda_handler",
+    }
+
+
+def test_static_files_directories_and_content_types(client: Client) -> None:
+    root = client.get("/")
+    assert root.status_code == 200 and root.data == b"<p>racine</p>"
+    assert root.mimetype == "text/html"
+
+    assert client.get("/fr/inscription/").data == b"<p>inscription</p>"
+    short = client.get("/fr/inscription?utm_source=presse")
+    assert short.status_code == 301
+    assert short.headers["Location"] == "/fr/inscription/?utm_source=presse"
+
+    assert client.get("/assets/style.css").mimetype == "text/css"
+    assert client.get("/assets/logo.svg").mimetype == "image/svg+xml"
+    assert client.get("/sitemap.xml").mimetype in ("application/xml", "text/xml")
+    assert client.head("/fr/").status_code == 200
+    assert client.post("/fr/").status_code == 405
+
+
+def test_missing_pages_get_the_404_page_of_their_language(client: Client) -> None:
+    french = client.get("/fr/nulle-part/")
+    assert french.status_code == 404 and french.data == b"<p>introuvable</p>"
+    english = client.get("/en/nowhere/")
+    assert english.status_code == 404 and english.data == b"<p>not found</p>"
+
+
+def test_no_file_outside_the_site_is_served(client: Client, site: Path) -> None:
+    (site.parent / "secret.txt").write_text("secret", encoding="utf-8")
+    for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/fr/../../secret.txt"):
+        response = client.get(path)
+        assert b"secret" not in response.data
