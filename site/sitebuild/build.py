@@ -1,0 +1,181 @@
+"""The build driver: validate the data, stage the Markdown, one MkDocs build per language.
+
+Everything the site needs to be correct happens here in plain Python, before and
+after MkDocs, so that replacing MkDocs by Zensical changes only `GENERATOR`.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .models import LANGUAGES, PLACEHOLDER, DataError, Language, SiteData, load_site_data
+from .pages import HREFLANG, SitePlan, plan_site
+from .render import make_environment, stage_language
+from .settings import REPO_ROOT, BuildSettings
+
+BASE_CONFIG = REPO_ROOT / "mkdocs.yml"
+GENERATOR = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f"]
+
+
+class BuildError(Exception):
+    """MkDocs refused a language build; carries its output."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    plan: SitePlan
+    placeholders: dict[Language, list[str]]
+    seconds: float
+
+
+def language_config(data: SiteData, plan: SitePlan, lang: Language) -> dict[str, Any]:
+    """The shared `mkdocs.yml` with this language's paths, URL, nav and theme language."""
+    settings = plan.settings
+    config: dict[str, Any] = yaml.safe_load(BASE_CONFIG.read_text(encoding="utf-8"))
+    strings = data.strings[lang]["site"]
+    config.update(
+        site_url=f"{settings.site_url}{lang}/",
+        site_description=strings["description"],
+        docs_dir=str(settings.staging_dir / lang),
+        site_dir=str(settings.site_dir / lang),
+        nav=[page.path for page in plan.pages[lang] if page.nav],
+    )
+    theme = dict(config["theme"])
+    theme.update(language=lang, custom_dir=str(REPO_ROOT / theme["custom_dir"]))
+    config["theme"] = theme
+    footer = [
+        {"text": strings["footer"]["links"][page_id], "url": plan.find(lang, page_id).url}
+        for page_id in strings["footer"]["links"]
+    ]
+    config["extra"] = {
+        **config.get("extra", {}),
+        "vnb": {"lang": lang, "strings": strings, "footer": footer},
+    }
+    return config
+
+
+def _run_generators(configs: dict[Language, Path]) -> None:
+    # Two languages, two processes: the build takes the time of the slower one.
+    procs = {
+        lang: subprocess.Popen(  # noqa: S603 (our own interpreter and config paths)
+            [*GENERATOR, str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
+        for lang, path in configs.items()
+    }
+    failures = []
+    for lang, proc in procs.items():
+        output, _ = proc.communicate()
+        if proc.returncode != 0:
+            failures.append(f"--- {lang} ---\n{output}")
+    if failures:
+        raise BuildError("MkDocs build failed:\n" + "\n".join(failures))
+
+
+def write_sitemaps(plan: SitePlan) -> None:
+    """Sitemaps with hreflang alternates: one per language root (Material's JavaScript
+    looks there) and one at the root listing both languages."""
+    env = make_environment(autoescape=True)
+    template = env.get_template("sitemap.xml.j2")
+    site_dir = plan.settings.site_dir
+
+    def entries(langs: tuple[Language, ...]) -> list[dict[str, Any]]:
+        return [
+            {"loc": plan.absolute_url(page), "alternates": plan.alternates(page)}
+            for lang in langs
+            for page in plan.pages[lang]
+        ]
+
+    targets: list[tuple[Path, tuple[Language, ...]]] = [
+        (site_dir / lang / "sitemap.xml", (lang,)) for lang in LANGUAGES
+    ]
+    targets.append((site_dir / "sitemap.xml", LANGUAGES))
+    for path, langs in targets:
+        xml = template.render(entries=entries(langs))
+        path.write_text(xml, encoding="utf-8")
+        path.with_suffix(".xml.gz").write_bytes(gzip.compress(xml.encode(), mtime=0))
+
+
+def write_root_pages(data: SiteData, plan: SitePlan) -> None:
+    """`/` (language choice), short-link redirect pages and robots.txt."""
+    env = make_environment(autoescape=True)
+    site_dir = plan.settings.site_dir
+    homes = {lang: plan.find(lang, "home") for lang in LANGUAGES}
+    (site_dir / "index.html").write_text(
+        env.get_template("root-index.html.j2").render(
+            strings={lang: data.strings[lang]["site"] for lang in LANGUAGES},
+            program=data.program,
+            homes={lang: plan.site_path(homes[lang]) for lang in LANGUAGES},
+            alternates=plan.alternates(homes["fr"]),
+            canonical=plan.settings.site_url,
+            hreflang=HREFLANG,
+        ),
+        encoding="utf-8",
+    )
+    redirect = env.get_template("shortlink.html.j2")
+    for link in data.shortlinks:
+        lang = link.lang
+        target = plan.settings.base_path + link.to.lstrip("/")
+        out = site_dir / link.path.lstrip("/") / "index.html"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(
+            redirect.render(
+                lang=lang,
+                target=target,
+                absolute=plan.settings.site_url + link.to.lstrip("/"),
+                strings=data.strings[lang]["site"],
+            ),
+            encoding="utf-8",
+        )
+    (site_dir / "robots.txt").write_text(
+        f"User-agent: *\nAllow: /\n\nSitemap: {plan.settings.site_url}sitemap.xml\n",
+        encoding="utf-8",
+    )
+
+
+def build(settings: BuildSettings) -> BuildResult:
+    """The whole site into `settings.site_dir`; raises DataError or BuildError."""
+    started = time.perf_counter()
+    data = load_site_data(settings.data_dir)
+    plan = plan_site(data, settings)
+
+    placeholders: dict[Language, list[str]] = {}
+    for lang in LANGUAGES:
+        placeholders[lang] = stage_language(data, plan, lang, settings.staging_dir / lang)
+    if settings.release and any(placeholders.values()):
+        pages = sorted({p for uses in placeholders.values() for p in uses})
+        raise DataError(
+            settings.data_dir, PLACEHOLDER, "not allowed in a release, shown on " + ", ".join(pages)
+        )
+
+    config_dir = settings.out_dir / "config"
+    config_dir.mkdir(parents=True, exist_ok=True)
+    configs: dict[Language, Path] = {}
+    for lang in LANGUAGES:
+        path = config_dir / f"mkdocs.{lang}.yml"
+        path.write_text(
+            yaml.safe_dump(language_config(data, plan, lang), allow_unicode=True, sort_keys=False),
+            encoding="utf-8",
+        )
+        configs[lang] = path
+
+    if settings.site_dir.exists():
+        shutil.rmtree(settings.site_dir)
+    settings.site_dir.mkdir(parents=True)
+    _run_generators(configs)
+    write_sitemaps(plan)
+    write_root_pages(data, plan)
+    return BuildResult(plan, placeholders, time.perf_counter() - started)

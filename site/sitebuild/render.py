@@ -1,0 +1,166 @@
+"""YAML + Jinja2 → Markdown: writes each language's pages into the staging folder.
+
+Staff Markdown is rendered through Jinja2 too, so a figure (retention period,
+funding, phase) is written once in the data and quoted everywhere from there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+from .models import PLACEHOLDER, DataError, Language, SiteData
+from .pages import HREFLANG, Page, SitePlan
+from .settings import REPO_ROOT
+
+TEMPLATES_DIR = REPO_ROOT / "site" / "templates"
+ASSETS_DIR = REPO_ROOT / "site" / "assets"
+NBSP = "\u00a0"
+
+
+def make_environment(
+    templates_dir: Path = TEMPLATES_DIR, *, autoescape: bool = False
+) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        undefined=jinja2.StrictUndefined,
+        autoescape=autoescape,  # noqa: S701 (Markdown: see the docstring)
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def split_front_matter(text: str, source: Path) -> tuple[dict[str, Any], str]:
+    if not text.startswith("---\n"):
+        return {}, text
+    head, sep, body = text[4:].partition("\n---\n")
+    if not sep:
+        raise DataError(source, "(front matter)", "not closed by a '---' line")
+    try:
+        meta = yaml.safe_load(head) or {}
+    except yaml.YAMLError as exc:
+        raise DataError(source, "(front matter)", str(exc).replace("\n", " ")) from exc
+    if not isinstance(meta, dict):
+        raise DataError(source, "(front matter)", "expected a mapping")
+    return meta, body
+
+
+class Renderer:
+    """Renders the pages of one language, recording the placeholders it shows."""
+
+    def __init__(self, data: SiteData, plan: SitePlan, lang: Language) -> None:
+        self.data = data
+        self.plan = plan
+        self.lang = lang
+        self.strings: dict[str, Any] = data.strings[lang]["site"]
+        self.placeholders: list[str] = []
+        self.env = make_environment()
+        self.env.filters.update(
+            tbc=self.tbc,
+            money=self.money,
+            number=self.number,
+            longdate=self.longdate,
+            label=self.label,
+        )
+
+    # Filters -----------------------------------------------------------------------
+    def tbc(self, value: object) -> str:
+        """Shows a placeholder as « À confirmer » / "To be confirmed"."""
+        if value == PLACEHOLDER:
+            self.placeholders.append(self._current)
+            return str(self.strings["placeholder"])
+        return str(value)
+
+    def number(self, value: int) -> str:
+        text = f"{value:,}"
+        return text.replace(",", NBSP) if self.lang == "fr" else text
+
+    def money(self, value: int) -> str:
+        return f"{self.number(value)}{NBSP}$" if self.lang == "fr" else f"${self.number(value)}"
+
+    def longdate(self, value: dt.date) -> str:
+        month = self.strings["months"][value.month - 1]
+        if self.lang == "fr":
+            day = "1er" if value.day == 1 else str(value.day)
+            return f"{day} {month} {value.year}"
+        return f"{month} {value.day}, {value.year}"
+
+    def label(self, item: object) -> str:
+        """The name of a coded item (region, sector, branch, partner) in this language."""
+        return str(getattr(item, f"name_{self.lang}"))
+
+    # Pages -------------------------------------------------------------------------
+    def context(self, page: Page) -> dict[str, Any]:
+        def link(page_id: str, anchor: str = "") -> str:
+            """A relative link to another page's Markdown, so a strict build checks it."""
+            target = self.plan.find(self.lang, page_id)
+            rel = posixpath.relpath(target.path, posixpath.dirname(page.path) or ".")
+            return rel + (f"#{anchor}" if anchor else "")
+
+        helpers: dict[str, Callable[..., str]] = {"link": link}
+        return {
+            **helpers,
+            "lang": self.lang,
+            "t": self.strings,
+            "program": self.data.program,
+            "phase": self.data.program.phase,
+            "regions": self.data.regions,
+            "sectors": self.data.sectors,
+            "branches": self.data.branches,
+            "api_base_url": self.plan.settings.api_base_url,
+            "page": page,
+            **page.context,
+        }
+
+    def render(self, page: Page) -> str:
+        self._current = page.path
+        meta: dict[str, Any]
+        if page.source is not None:
+            meta, body = split_front_matter(page.source.read_text(encoding="utf-8"), page.source)
+            source_name = str(page.source)
+            try:
+                body = self.env.from_string(body).render(self.context(page))
+            except jinja2.TemplateError as exc:
+                raise DataError(source_name, "(template)", str(exc)) from exc
+        else:
+            template = page.template or ""
+            meta, body = split_front_matter(
+                self.env.get_template(template).render(self.context(page)),
+                TEMPLATES_DIR / template,
+            )
+            source_name = template
+        if not meta.get("description"):
+            raise DataError(source_name, "description", "every page needs a short description")
+        pair = self.plan.pair(page)
+        meta["vnb"] = {
+            "alternates": self.plan.alternates(page),
+            "switch": {
+                "href": self.plan.site_path(pair),
+                "lang": pair.lang,
+                "hreflang": HREFLANG[pair.lang],
+                "label": self.data.strings[pair.lang]["site"]["language_name"],
+            },
+        }
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
+        return f"---\n{front}---\n{body}"
+
+
+def stage_language(data: SiteData, plan: SitePlan, lang: Language, docs_dir: Path) -> list[str]:
+    """Writes a language's Markdown and assets into `docs_dir`; returns placeholder uses."""
+    if docs_dir.exists():
+        shutil.rmtree(docs_dir)
+    renderer = Renderer(data, plan, lang)
+    for page in plan.pages[lang]:
+        target = docs_dir / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(renderer.render(page), encoding="utf-8")
+    shutil.copytree(ASSETS_DIR, docs_dir / "assets")
+    return renderer.placeholders
