@@ -30,6 +30,9 @@ def parse_arguments(argv: list[str] | None = None) -> Options:
     parser.add_argument(
         "--site-dir", type=Path, help="the built site to serve (default build/site)"
     )
+    parser.add_argument(
+        "--out", type=Path, help="build into this folder and serve its site/ (default build/)"
+    )
     parser.add_argument("--state-file", type=Path, help="where to say the local mode runs")
     parser.add_argument(
         "--route",
@@ -42,6 +45,9 @@ def parse_arguments(argv: list[str] | None = None) -> Options:
     options = Options(
         port=arguments.port, build=not arguments.no_build, watch=not arguments.no_watch
     )
+    if arguments.out:
+        options.out_dir = arguments.out.resolve()
+        options.site_dir = options.out_dir / "site"
     if arguments.site_dir:
         options.site_dir = arguments.site_dir.resolve()
     if arguments.state_file:

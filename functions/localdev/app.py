@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import yaml
 from werkzeug.security import safe_join
 from werkzeug.utils import redirect, send_file
 from werkzeug.wrappers import Request, Response
@@ -37,9 +38,16 @@ StartResponse = Any
 class LocalApp:
     """Serves the built site and hands `/api/*` to the same handlers AWS runs."""
 
-    def __init__(self, site_dir: Path, routes: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        site_dir: Path,
+        routes: dict[str, str] | None = None,
+        shortlinks_file: Path | None = None,
+    ) -> None:
         self.site_dir = site_dir
         self.routes = dict(gateway.ROUTES if routes is None else routes)
+        self.shortlinks_file = shortlinks_file
+        self._shortlinks: tuple[int, dict[str, str]] = (0, {})
         self._handlers: dict[str, gateway.Handler] = {}
         # One request at a time reaches a handler, as one Lambda instance would serve them.
         self._lock = threading.Lock()
@@ -79,6 +87,11 @@ class LocalApp:
     def static(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
             return Response("Method Not Allowed", 405, {"Allow": "GET, HEAD"})
+        target_page = self.shortlinks().get(request.path.rstrip("/"))
+        if target_page is not None:
+            # As CloudFront does in production: a 301 that keeps the campaign parameters.
+            query = f"?{request.query_string.decode()}" if request.query_string else ""
+            return redirect(f"{target_page}{query}", 301)
         relative = request.path.lstrip("/")
         target = safe_join(str(self.site_dir), relative) if relative else str(self.site_dir)
         if target is not None:
@@ -92,6 +105,16 @@ class LocalApp:
             if path.is_file():
                 return self._file(request, path, 200)
         return self.not_found(request)
+
+    def shortlinks(self) -> dict[str, str]:
+        """Short path → page, from the data file, re-read when it changes."""
+        if self.shortlinks_file is None or not self.shortlinks_file.is_file():
+            return {}
+        modified = self.shortlinks_file.stat().st_mtime_ns
+        if modified != self._shortlinks[0]:
+            links = yaml.safe_load(self.shortlinks_file.read_text(encoding="utf-8")) or []
+            self._shortlinks = (modified, {link["path"]: link["to"] for link in links})
+        return self._shortlinks[1]
 
     def not_found(self, request: Request) -> Response:
         """The site's 404 page, in the visitor's language when the build has one per language."""

@@ -31,7 +31,10 @@ class Options:
     port: int = 8000
     build: bool = True
     watch: bool = True
+    # The build's output folder (it writes `site/` inside); the served folder, usually its `site/`.
+    out_dir: Path = REPOSITORY / "build"
     site_dir: Path = REPOSITORY / "build" / "site"
+    shortlinks_file: Path | None = REPOSITORY / "content" / "data" / "shortlinks.yml"
     state_file: Path = state.STATE_FILE
     routes: dict[str, str] | None = None
     watch_interval: float = 1.0
@@ -45,15 +48,18 @@ class _RequestLog(WSGIRequestHandler):
         log.info("%s %s", self.address_string(), message % args)
 
 
-def build_site(site_url: str) -> None:
+def build_site(site_url: str, out_dir: Path) -> None:
     """Build the site for this address: SITE_URL is the one setting, the API sits under it.
 
     A subprocess, so that a rebuild runs the current code of the build driver.
     """
     env = {**os.environ, "SITE_URL": site_url, "API_BASE_URL": "/api", "NO_MKDOCS_2_WARNING": "1"}
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "sitebuild", "build"], cwd=REPOSITORY, env=env, check=True
+    subprocess.run(  # noqa: S603 - our own interpreter and build module
+        [sys.executable, "-m", "sitebuild", "build", "--out", str(out_dir)],
+        cwd=REPOSITORY,
+        env=env,
+        check=True,
     )
     log.info("site built in %.1f s", time.perf_counter() - started)
 
@@ -62,7 +68,9 @@ class LocalMode:
     def __init__(self, options: Options | None = None) -> None:
         self.options = options or Options()
         self.standin = StandIn()
-        self.app = LocalApp(self.options.site_dir, self.options.routes)
+        self.app = LocalApp(
+            self.options.site_dir, self.options.routes, self.options.shortlinks_file
+        )
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._watcher: Watcher | None = None
@@ -80,7 +88,7 @@ class LocalMode:
             os.environ.update(handler_environment(endpoint, self.standin.tables, self.url))
             os.environ.pop("AWS_PROFILE", None)
             if self.options.build:
-                build_site(self.url)
+                build_site(self.url, self.options.out_dir)
         except BaseException:
             self._server.server_close()
             self.standin.stop()
@@ -99,11 +107,13 @@ class LocalMode:
         return self.url
 
     def _rebuild(self, paths: list[Path]) -> None:
-        log.info(
-            "changed: %s; rebuilding", ", ".join(str(p.relative_to(REPOSITORY)) for p in paths[:5])
-        )
+        names = [
+            str(path.relative_to(REPOSITORY)) if path.is_relative_to(REPOSITORY) else str(path)
+            for path in paths
+        ]
+        log.info("changed: %s; rebuilding", ", ".join(names[:5]))
         try:
-            build_site(self.url)
+            build_site(self.url, self.options.out_dir)
         except subprocess.CalledProcessError:
             log.error("the build failed; still serving the previous site")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -220,3 +221,22 @@ def test_no_file_outside_the_site_is_served(client: Client, site: Path) -> None:
     for path in ("/../secret.txt", "/%2e%2e/secret.txt", "/fr/../../secret.txt"):
         response = client.get(path)
         assert b"secret" not in response.data
+
+
+def test_short_links_redirect_from_the_data_file_keeping_the_campaign(site: Path) -> None:
+    links = site.parent / "shortlinks.yml"
+    links.write_text("- {path: /inscription, to: /fr/inscription/}\n", encoding="utf-8")
+    client = Client(LocalApp(site, _routes(), shortlinks_file=links))
+
+    response = client.get("/inscription?utm_source=communique")
+    assert response.status_code == 301
+    assert response.headers["Location"] == "/fr/inscription/?utm_source=communique"
+    assert client.get("/inscription/").headers["Location"] == "/fr/inscription/"
+
+    # Staff add a link while the preview runs: it works without a restart.
+    links.write_text(
+        "- {path: /inscription, to: /fr/inscription/}\n- {path: /register, to: /en/register/}\n",
+        encoding="utf-8",
+    )
+    os.utime(links, ns=(1, 10**18))
+    assert client.get("/register").headers["Location"] == "/en/register/"

@@ -207,3 +207,21 @@ def test_ctrl_c_stops_everything_and_a_second_start_works(tmp_path: Path) -> Non
         with urllib.request.urlopen(again.url, timeout=10) as response:
             assert response.read() == b"<p>racine</p>"
         assert second.stop() == 0
+
+
+@pytest.mark.slow
+def test_the_command_builds_the_site_for_the_address_it_serves(tmp_path: Path) -> None:
+    # The real command (`make dev`), only with its own build folder and a free port.
+    with LocalModeProcess(["--out", str(tmp_path)]) as local:
+        state = local.start()
+        with urllib.request.urlopen(state.url, timeout=10) as response:
+            home = response.read().decode()
+        short = _NoRedirect()
+        opener = urllib.request.build_opener(short)
+        with pytest.raises(urllib.error.HTTPError) as redirected:
+            opener.open(state.url + "inscription", timeout=10)
+    assert (tmp_path / "site" / "index.html").is_file()
+    # Canonical and alternate addresses carry the local address: one setting, SITE_URL.
+    assert state.url in home
+    assert redirected.value.code == 301
+    assert redirected.value.headers["Location"] == "/fr/inscription/"
