@@ -43,8 +43,9 @@ tools: $(STAMP) browser-deps $(NODE_TOOLS) $(CHECKOV)
 build: $(STAMP)
 	$(PY) -m sitebuild build
 
+# make dev ARGS="--port 0"   (see `python -m localdev --help`)
 dev: $(STAMP)
-	$(PY) -m localdev
+	$(PY) -m localdev $(ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -61,8 +62,9 @@ test: tools lint types pytest
 bench: tools
 	$(PY) tests/benchmarks/run_all.py
 
+# make registrations ARGS=--show-personal
 registrations: $(STAMP)
-	$(PY) -m localdev.registrations
+	$(PY) -m localdev.registrations $(ARGS)
 
 clean:
 	rm -rf build content/.staging
