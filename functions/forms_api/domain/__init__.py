@@ -1,0 +1,1 @@
+"""The program's rules. No boto3 and no Powertools event classes here."""

@@ -1,0 +1,94 @@
+"""Format rules for what merchants type, and the identifiers we hand back."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+from datetime import UTC, datetime, timedelta
+
+from forms_api.domain.errors import RuleViolation
+
+# GOV.UK Forms' lesson: no look-alike characters (no I, O, 0, 1) in references read aloud.
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+REFERENCE_PATTERN = re.compile(r"^VNB-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$")
+
+_NEQ_SEPARATORS = re.compile(r"[\s\-.]")
+_PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
+# Deliberately simple: the real check is that staff reach the person.
+_EMAIL = re.compile(
+    r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
+_CONTROL_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
+
+
+def new_reference() -> str:
+    """A reference like VNB-7K3F-9Q2M: 40 random bits from the OS's CSPRNG."""
+    chars = [secrets.choice(REFERENCE_ALPHABET) for _ in range(8)]
+    return f"VNB-{''.join(chars[:4])}-{''.join(chars[4:])}"
+
+
+def normalise_reference(value: str) -> str:
+    candidate = value.strip().upper()
+    if not REFERENCE_PATTERN.match(candidate):
+        raise RuleViolation("reference_format")
+    return candidate
+
+
+def clean_text(value: str, *, max_length: int) -> str:
+    """Trim, NFC-normalise and refuse control characters; markup stays plain text."""
+    text = unicodedata.normalize("NFC", value).strip()
+    if any(unicodedata.category(char) in _CONTROL_CATEGORIES for char in text):
+        raise RuleViolation("control_characters")
+    if not text:
+        raise RuleViolation("required")
+    if len(text) > max_length:
+        raise RuleViolation("too_long")
+    return text
+
+
+def normalise_neq(value: str) -> str:
+    """The Québec enterprise number: 10 digits; spaces, dashes and dots are tolerated."""
+    digits = _NEQ_SEPARATORS.sub("", value)
+    if not (len(digits) == 10 and digits.isascii() and digits.isdigit()):
+        raise RuleViolation("neq_format")
+    return digits
+
+
+def normalise_phone(value: str) -> str:
+    """A Canadian (North American numbering plan) number → E.164 `+1XXXXXXXXXX`."""
+    digits = _PHONE_SEPARATORS.sub("", value)
+    if digits.startswith("+"):
+        digits = digits[1:]
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    if not (len(digits) == 10 and digits.isascii() and digits.isdigit()):
+        raise RuleViolation("phone_format")
+    # Area code and exchange never start with 0 or 1 in the plan.
+    if digits[0] in "01" or digits[3] in "01":
+        raise RuleViolation("phone_format")
+    return f"+1{digits}"
+
+
+def normalise_email(value: str) -> str:
+    email = value.strip()
+    if len(email) > 254 or not _EMAIL.match(email) or ".." in email:
+        raise RuleViolation("email_format")
+    local, domain = email.rsplit("@", 1)
+    return f"{local}@{domain.lower()}"
+
+
+def email_key(email: str) -> str:
+    """The GSI2 partition key: a hash, so the index never shows an address."""
+    digest = hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
+    return f"EMAIL#{digest}"
+
+
+def iso_utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def expires_at(created: datetime, retention_days: int) -> int:
+    """Epoch seconds after which DynamoDB's TTL removes the personal data."""
+    return int((created + timedelta(days=retention_days)).timestamp())

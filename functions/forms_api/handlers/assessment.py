@@ -1,0 +1,98 @@
+"""`POST /assessments`: the digital assessment, scored from `assessment.yml`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from forms_api.domain.assessment import assess
+from forms_api.handlers import http
+from forms_api.handlers.models import (
+    AssessmentRequest,
+    AssessmentResponse,
+    DimensionScore,
+)
+from forms_api.repository import get_repository
+
+FORM = "assessment"
+app = http.new_resolver()
+page = http.FormPage(
+    name=FORM,
+    partial="assessment_form.html",
+    title_key=lambda data: "assessment_title",
+    # Answers are named answers.<question>; the first radio of each question has id asm-<question>.
+    field_id=lambda field: "asm-" + field.removeprefix("answers."),
+    action="/api/assessments",
+)
+http.install_error_handlers(app, page)
+
+
+@app.post(
+    "/assessments",
+    status_code=201,
+    summary="Score a digital assessment and store the answers",
+    responses={
+        201: {
+            "description": "Scored and stored",
+            "content": {"application/json": {"model": AssessmentResponse}},
+        },
+        400: http.error_doc("Invalid or missing answers"),
+        413: http.error_doc("Body too large"),
+        415: http.error_doc("Neither JSON nor a form post"),
+        503: http.error_doc("Storage busy: nothing stored, retry"),
+    },
+    tags=["assessment"],
+)
+def post_assessment(body: AssessmentRequest) -> Response[Any]:
+    event = app.current_event.raw_event
+    data = http.program_data()
+    lang = http.visitor_language(event, body.language)
+    result = assess(body.answers, body.reference, lang, data, get_repository(), http.now())
+    http.count(FORM, "completed")
+    http.logger.info(
+        "assessment stored",
+        extra={
+            "level": result.level,
+            "linked": body.reference is not None,
+            "language": lang,
+            "questionnaire_version": result.questionnaire_version,
+        },
+    )
+    questionnaire = data.questionnaire
+    names = {d.id: d.name(lang) for d in questionnaire.dimensions}
+    level_names = {level.code: level.name(lang) for level in questionnaire.levels}
+    answer = AssessmentResponse(
+        questionnaire_version=result.questionnaire_version,
+        reference=body.reference,
+        score=result.score,
+        level=result.level,
+        level_name=level_names[result.level],
+        dimensions=[
+            DimensionScore(
+                dimension=d.dimension,
+                name=names[d.dimension],
+                score=d.score,
+                level=d.level,
+                recommendation=d.recommendation,
+            )
+            for d in result.dimensions
+        ],
+    )
+    if not http.is_form_post(event):
+        return http.json_response(201, answer)
+    t = data.messages[lang]["form"]
+    return http.html_response(
+        200,
+        "assessment_result.html",
+        {"lang": lang, "t": t, "errors": {}, "title": t["result_title"], "result": answer},
+    )
+
+
+@http.metrics.log_metrics
+@http.logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if http.too_large(event):
+        return http.reject_too_large(event, page)
+    return app.resolve(event, context)

@@ -1,0 +1,165 @@
+"""`POST /registrations`: a business registers, or joins the callback list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict
+from functools import lru_cache
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from forms_api.domain.errors import StorageUnavailable
+from forms_api.domain.models import Submission
+from forms_api.domain.registration import check_admission, check_not_spam, register
+from forms_api.handlers import http
+from forms_api.handlers.models import Message, RegistrationRequest, RegistrationResponse
+from forms_api.repository import dynamodb_client, get_repository
+from forms_api.settings import get_settings
+
+FORM = "registration"
+app = http.new_resolver()
+page = http.FormPage(
+    name=FORM,
+    partial="registration_form.html",
+    title_key=lambda data: (
+        "registration_title" if data.program.phase == "open" else "waitlist_title"
+    ),
+    field_id=lambda field: f"reg-{field}",
+    action="/api/registrations",
+)
+http.install_error_handlers(app, page)
+
+
+@lru_cache(maxsize=1)
+def _register_once() -> tuple[Callable[..., dict[str, Any]], Any]:
+    """The registration, made idempotent on the normalised submission: a double click or
+    a network retry gets the same reference and stores once. Built on first use: it
+    imports the idempotency utility and creates a client, which invalid posts never need."""
+    from aws_lambda_powertools.utilities.idempotency import (
+        DynamoDBPersistenceLayer,
+        IdempotencyConfig,
+        idempotent_function,
+    )
+
+    settings = get_settings()
+    persistence = DynamoDBPersistenceLayer(
+        table_name=settings.idempotency_table_name, boto3_client=dynamodb_client()
+    )
+    config = IdempotencyConfig(expires_after_seconds=settings.idempotency_seconds)
+
+    def register_stored(submission: dict[str, Any]) -> dict[str, Any]:
+        registration = register(
+            Submission(**submission), http.program_data(), get_repository(), http.now()
+        )
+        return {
+            "reference": registration.reference,
+            "kind": registration.kind,
+            "branch": registration.branch,
+        }
+
+    register_once: Callable[..., dict[str, Any]] = idempotent_function(
+        data_keyword_argument="submission", config=config, persistence_store=persistence
+    )(register_stored)
+    return register_once, config
+
+
+def _store(submission: Submission) -> dict[str, Any]:
+    from aws_lambda_powertools.utilities.idempotency.exceptions import (
+        IdempotencyAlreadyInProgressError,
+        IdempotencyPersistenceLayerError,
+    )
+
+    register_once, config = _register_once()
+    config.register_lambda_context(app.lambda_context)
+    try:
+        return register_once(submission=asdict(submission))
+    except (IdempotencyAlreadyInProgressError, IdempotencyPersistenceLayerError) as error:
+        # The same submission is being stored right now, or the store is unreachable:
+        # retrying in a moment returns the stored answer.
+        raise StorageUnavailable() from error
+
+
+@app.post(
+    "/registrations",
+    status_code=201,
+    summary="Register a business (or join the callback list)",
+    responses={
+        201: {
+            "description": "Stored",
+            "content": {"application/json": {"model": RegistrationResponse}},
+        },
+        400: http.error_doc("Invalid fields"),
+        403: http.error_doc("Registrations closed"),
+        409: http.error_doc("This business (NEQ) is already registered"),
+        413: http.error_doc("Body too large"),
+        415: http.error_doc("Neither JSON nor a form post"),
+        422: http.error_doc("Not eligible"),
+        503: http.error_doc("Storage busy: nothing stored, retry"),
+    },
+    tags=["registration"],
+)
+def post_registration(body: RegistrationRequest) -> Response[Any]:
+    event = app.current_event.raw_event
+    data = http.program_data()
+    lang = http.visitor_language(event, body.language)
+    check_not_spam(body.website, body.form_rendered_at, http.now(), get_settings().min_fill_seconds)
+    submission = body.to_submission(lang)
+    # Refusals happen before the idempotency record: an ineligible post stores nothing at all.
+    check_admission(submission, data)
+    stored = _store(submission)
+    outcome = "registered" if stored["kind"] == "registration" else "waitlisted"
+    http.count(FORM, outcome)
+    # Codes only: the log never holds names, e-mails, phones or the NEQ.
+    http.logger.info(
+        "registration stored",
+        extra={
+            "outcome": outcome,
+            "reference": stored["reference"],
+            "branch": stored["branch"],
+            "region": submission.region,
+            "sector": submission.sector,
+            "language": lang,
+        },
+    )
+    branch = data.branches[stored["branch"]]
+    next_key = (
+        "next_step_registration" if stored["kind"] == "registration" else "next_step_waitlist"
+    )
+    answer = RegistrationResponse(
+        reference=stored["reference"],
+        kind=stored["kind"],
+        branch=branch.id,
+        branch_name=Message(fr=branch.name_fr, en=branch.name_en),
+        next_step=Message(
+            fr=data.message("fr", "form", next_key), en=data.message("en", "form", next_key)
+        ),
+    )
+    if not http.is_form_post(event):
+        return http.json_response(201, answer)
+    t = data.messages[lang]["form"]
+    title_key = (
+        "confirmation_title" if stored["kind"] == "registration" else "waitlist_confirmation_title"
+    )
+    return http.html_response(
+        200,
+        "registration_confirmation.html",
+        {
+            "lang": lang,
+            "t": t,
+            "errors": {},
+            "title": t[title_key],
+            "reference": answer.reference,
+            "branch_name": getattr(answer.branch_name, lang),
+            "next_step": getattr(answer.next_step, lang),
+        },
+    )
+
+
+@http.metrics.log_metrics
+@http.logger.inject_lambda_context(clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    if http.too_large(event):
+        return http.reject_too_large(event, page)
+    return app.resolve(event, context)

@@ -1,0 +1,62 @@
+"""HTML pages for form posts (no JavaScript needed), rendered from Jinja templates.
+
+The form partials (`registration_form.html`, `assessment_form.html`) are the very
+markup the site build includes in its pages: `form_context()` gives them what they need.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from forms_api.domain.content import ProgramData
+
+if TYPE_CHECKING:
+    import jinja2
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    # Imported here: only form posts need Jinja, JSON requests never pay for it.
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def form_context(
+    data: ProgramData,
+    lang: str,
+    *,
+    action: str,
+    values: dict[str, Any] | None = None,
+    errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """What the form partials expect: language, strings, options, values kept, errors by field."""
+    return {
+        "lang": lang,
+        "t": data.messages[lang].get("form", {}),
+        "action": action,
+        "values": values or {},
+        "errors": errors or {},
+        "phase": data.program.phase,
+        "sector_options": [(s.code, getattr(s, f"name_{lang}")) for s in data.sectors.values()],
+        "region_options": [
+            (r.code, f"{r.code} – {getattr(r, f'name_{lang}')}") for r in data.regions.values()
+        ],
+        "branch_options": [(b.id, getattr(b, f"name_{lang}")) for b in data.branches.values()],
+        "questionnaire": data.questionnaire,
+    }
+
+
+def render(template: str, context: dict[str, Any]) -> str:
+    stylesheet = (TEMPLATES / "forms.css").read_text(encoding="utf-8")
+    return environment().get_template(template).render(stylesheet=stylesheet, **context)

@@ -1,0 +1,91 @@
+"""Shared fixtures: moto with the tables built from `infra/template.yaml`, and the
+environment the forms functions read.
+
+Caches that hold clients or settings are cleared around each test, so every test
+gets clients created inside its own `mock_aws()` (a client made before moto starts
+would try the real endpoint).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+CONTENT_DATA = REPO / "content" / "data"
+TABLES = {"ProgramTable": "test-program", "IdempotencyTable": "test-idempotency"}
+
+
+@pytest.fixture(autouse=True)
+def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Fake credentials everywhere: no test may ever reach a real account.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_SESSION_TOKEN", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "ca-central-1")
+
+
+def clear_forms_caches() -> None:
+    """Forget settings, data and clients cached by the forms functions."""
+    from forms_api import repository, settings
+    from forms_api.domain import content
+
+    settings.get_settings.cache_clear()
+    content.load_program_data.cache_clear()
+    repository.dynamodb_client.cache_clear()
+    repository.get_repository.cache_clear()
+    from forms_api.handlers import registration
+
+    registration._register_once.cache_clear()
+
+
+@pytest.fixture
+def content_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of `content/data` the test may change (the program phase…)."""
+    target = tmp_path / "data"
+    shutil.copytree(CONTENT_DATA, target)
+    monkeypatch.setenv("CONTENT_DATA_DIR", str(target))
+    return target
+
+
+def set_phase(data_dir: Path, phase: str) -> None:
+    path = data_dir / "program.yml"
+    program: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    program["phase"] = phase
+    path.write_text(yaml.safe_dump(program, allow_unicode=True), encoding="utf-8")
+    from forms_api.domain import content
+
+    content.load_program_data.cache_clear()
+
+
+@pytest.fixture
+def forms_env(monkeypatch: pytest.MonkeyPatch, content_dir: Path) -> Iterator[Path]:
+    """Environment of the forms functions, with the program open for registrations."""
+    monkeypatch.setenv("TABLE_NAME", TABLES["ProgramTable"])
+    monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", TABLES["IdempotencyTable"])
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "VirageNumeriqueBleu")
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "forms-api")
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
+    set_phase(content_dir, "open")
+    clear_forms_caches()
+    yield content_dir
+    clear_forms_caches()
+
+
+@pytest.fixture
+def dynamodb(forms_env: Path) -> Iterator[Any]:
+    """moto running, both tables created from the template; yields a DynamoDB client."""
+    import boto3
+    from localdev.tables import create_tables
+    from moto import mock_aws
+
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="ca-central-1")
+        create_tables(client, TABLES)
+        yield client

@@ -1,0 +1,127 @@
+"""Real HTTP API (payload v2) events and a Lambda context for the forms handlers."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+
+@dataclass
+class FakeContext:
+    function_name: str = "forms"
+    function_version: str = "$LATEST"
+    invoked_function_arn: str = "arn:aws:lambda:ca-central-1:123456789012:function:forms"
+    memory_limit_in_mb: int = 256
+    aws_request_id: str = "c0ffee00-0000-4000-8000-000000000001"
+    log_group_name: str = "/aws/lambda/forms"
+    log_stream_name: str = "stream"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+def http_event(
+    path: str,
+    body: str | bytes | None,
+    content_type: str | None = "application/json",
+    *,
+    headers: dict[str, str] | None = None,
+    base64_body: bool = False,
+) -> dict[str, Any]:
+    """What API Gateway's HTTP API hands the function for `POST /api<path>`."""
+    all_headers = {"host": "vnb.example.org", "user-agent": "pytest", **(headers or {})}
+    if content_type is not None:
+        all_headers["content-type"] = content_type
+    raw = body.encode("utf-8") if isinstance(body, str) else body
+    if raw is not None and base64_body:
+        encoded: str | None = base64.b64encode(raw).decode("ascii")
+    else:
+        encoded = raw.decode("utf-8") if raw is not None else None
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": f"/api{path}",
+        "rawQueryString": "",
+        "headers": {k.lower(): v for k, v in all_headers.items()},
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "api",
+            "domainName": "vnb.example.org",
+            "domainPrefix": "vnb",
+            "http": {
+                "method": "POST",
+                "path": f"/api{path}",
+                "protocol": "HTTP/1.1",
+                "sourceIp": "192.0.2.10",
+                "userAgent": "pytest",
+            },
+            "requestId": "req",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": "28/Nov/2026:10:00:00 +0000",
+            "timeEpoch": 1795860000000,
+        },
+        "isBase64Encoded": base64_body,
+    }
+    if encoded is not None:
+        event["body"] = encoded
+    return event
+
+
+def json_event(path: str, payload: Any, **kwargs: Any) -> dict[str, Any]:
+    return http_event(path, json.dumps(payload), "application/json", **kwargs)
+
+
+def form_event(path: str, fields: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A browser's form post; HTTP API base64-encodes it."""
+    pairs = [(k, v) for k, v in fields.items() if v is not None]
+    return http_event(
+        path,
+        urlencode(pairs),
+        "application/x-www-form-urlencoded",
+        base64_body=True,
+        **kwargs,
+    )
+
+
+def valid_registration(**overrides: Any) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "legal_name": "Boutique Élan inc.",
+        "neq": "1170000001",
+        "sector": "clothing",
+        "employees": 12,
+        "region": "04",
+        "sells_online": False,
+        "contact_name": "Josée Côté",
+        "email": "Josee.Cote@Example.CA",
+        "phone": "(819) 555-0142",
+        "language": "fr",
+        "consent": True,
+        "survey_consent": True,
+        "utm_source": "communique",
+        "utm_campaign": "lancement-2026",
+    }
+    payload.update(overrides)
+    return {k: v for k, v in payload.items() if v is not None}
+
+
+def as_form(payload: dict[str, Any]) -> dict[str, str]:
+    """The same submission as a browser sends it (booleans as the checkboxes/radios send them)."""
+    fields = {}
+    for key, value in payload.items():
+        if isinstance(value, bool):
+            if key in ("consent", "survey_consent"):
+                if value:
+                    fields[key] = "true"
+                continue
+            fields[key] = "true" if value else "false"
+        else:
+            fields[key] = str(value)
+    return fields
+
+
+def response_json(response: dict[str, Any]) -> Any:
+    return json.loads(response["body"])
