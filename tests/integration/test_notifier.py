@@ -7,6 +7,7 @@ wrapped as Lambda delivers them; sent e-mails are read back from moto's SES back
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 import boto3
 import pytest
 import yaml
-from localdev.tables import create_tables, table_definitions
+from localdev.tables import create_tables, load_template, table_definitions
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
@@ -173,6 +174,29 @@ def test_template_streams_new_images_only() -> None:
     }
 
 
+def test_template_retries_filters_and_keeps_failures() -> None:
+    notifier = load_template()["Resources"]["NotifierFunction"]["Properties"]
+    assert notifier["Handler"] == "forms_api.handlers.notifier.lambda_handler"
+    source = notifier["Events"]["NewRegistrations"]["Properties"]
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert source["BisectBatchOnFunctionError"] is True
+    assert 0 < source["MaximumRetryAttempts"] <= 10
+    assert source["DestinationConfig"]["OnFailure"]["Destination"] == {
+        "Fn::GetAtt": "NotifierDeadLetterQueue.Arn"
+    }
+    [pattern] = [json.loads(f["Pattern"]) for f in source["FilterCriteria"]["Filters"]]
+    assert pattern == {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"sk": {"S": ["REG"]}}}}
+    statements = notifier["Policies"][0]["Statement"]
+    actions = [
+        a
+        for st in statements
+        for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])
+    ]
+    assert "ses:SendEmail" in actions
+    assert not any(action.endswith("*") for action in actions)
+    assert "dynamodb:Scan" not in actions
+
+
 def test_a_registration_sends_the_merchant_confirmation_and_a_branch_notice(
     world: World,
 ) -> None:
@@ -277,3 +301,30 @@ def test_a_waitlist_entry_gets_the_callback_list_text_and_a_placeholder_branch_n
     assert "QRST2345" in logged
     for value in PERSONAL:
         assert value.lower() not in logged.lower()
+
+
+def test_the_branch_notice_cannot_quote_the_merchant(tmp_path: Path) -> None:
+    from forms_api import mailer
+
+    content_dir = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content" / "data", content_dir)
+    notice = content_dir / "mail" / "fr" / "branch_notice.txt"
+    notice.write_text(notice.read_text(encoding="utf-8") + "${contact_name}\n", encoding="utf-8")
+    content = mailer.load_mail_content(content_dir)
+
+    with pytest.raises(KeyError, match="contact_name"):
+        mailer.branch_notice(registration("ABCD2345"), content, fallback="x@example.org")
+
+
+def test_every_template_fills_in_both_languages_without_leftovers() -> None:
+    from forms_api import mailer
+
+    content = mailer.load_mail_content(Path(__file__).resolve().parents[2] / "content" / "data")
+    for language in ("fr", "en"):
+        for kind in ("registration", "waitlist"):
+            item = registration("ABCD2345", language=language, kind=kind)
+            mails = mailer.mails_for(item, content, "https://x.example", "b@example.org")
+            assert [mail.purpose for mail in mails] == ["merchant", "branch"]
+            for mail in mails:
+                assert "${" not in mail.subject + mail.body
+                assert "ABCD2345" in mail.subject
