@@ -16,6 +16,7 @@ from types import FrameType
 
 from localdev import gateway
 from localdev.server import LocalMode, Options
+from localdev.tables import load_template
 
 
 def parse_arguments(argv: list[str] | None = None) -> Options:
@@ -38,8 +39,8 @@ def parse_arguments(argv: list[str] | None = None) -> Options:
         "--route",
         action="append",
         default=[],
-        metavar="PATH=HANDLER",
-        help="send PATH to another handler, e.g. /api/registrations=my_module.handler",
+        metavar="ROUTE=HANDLER",
+        help="send a route to another handler, e.g. 'POST /api/registrations=my_module.handler'",
     )
     arguments = parser.parse_args(argv)
     options = Options(
@@ -53,10 +54,14 @@ def parse_arguments(argv: list[str] | None = None) -> Options:
     if arguments.state_file:
         options.state_file = arguments.state_file.resolve()
     if arguments.route:
-        routes = dict(gateway.ROUTES)
+        routes = gateway.template_routes(load_template())
         for item in arguments.route:
-            path, _, handler = item.partition("=")
-            routes[path] = handler
+            key, _, handler = item.partition("=")
+            if " " not in key:
+                # A bare path takes over every method of that path.
+                routes = {k: v for k, v in routes.items() if k.split(" ", 1)[1] != key}
+                key = f"ANY {key}"
+            routes[key] = handler
         options.routes = routes
     return options
 

@@ -14,10 +14,11 @@ from typing import Any
 
 import yaml
 from werkzeug.security import safe_join
-from werkzeug.utils import redirect, send_file
+from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
-from localdev import gateway
+from localdev import edge, gateway
+from localdev.tables import load_template
 
 log = logging.getLogger("localdev")
 
@@ -36,7 +37,11 @@ StartResponse = Any
 
 
 class LocalApp:
-    """Serves the built site and hands `/api/*` to the same handlers AWS runs."""
+    """Serves the built site as CloudFront would, and hands `/api/*` to the handlers AWS runs.
+
+    Routes and the 404 page come from `infra/template.yaml`; `routes` replaces the
+    template's (route key `POST /api/x` or `ANY /api/x` → handler import path).
+    """
 
     def __init__(
         self,
@@ -44,8 +49,10 @@ class LocalApp:
         routes: dict[str, str] | None = None,
         shortlinks_file: Path | None = None,
     ) -> None:
+        template = load_template()
         self.site_dir = site_dir
-        self.routes = dict(gateway.ROUTES if routes is None else routes)
+        self.routes = gateway.template_routes(template) if routes is None else dict(routes)
+        self.error_page = edge.error_page(template)
         self.shortlinks_file = shortlinks_file
         self._shortlinks: tuple[int, dict[str, str]] = (0, {})
         self._handlers: dict[str, gateway.Handler] = {}
@@ -61,10 +68,11 @@ class LocalApp:
         return response(environ, start_response)
 
     def api(self, request: Request) -> Response:
-        handler_path = self.routes.get(request.path.rstrip("/") or "/")
-        if handler_path is None:
+        route_key = gateway.match_route(self.routes, request.method, request.path)
+        if route_key is None:
             return Response('{"message":"Not Found"}', 404, mimetype="application/json")
-        event = gateway.http_api_event(request, f"{request.method} {request.path}")
+        handler_path = self.routes[route_key]
+        event = gateway.http_api_event(request, route_key)
         with self._lock:
             try:
                 handler = self._handlers.get(handler_path) or gateway.load_handler(handler_path)
@@ -87,24 +95,30 @@ class LocalApp:
     def static(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
             return Response("Method Not Allowed", 405, {"Allow": "GET, HEAD"})
-        target_page = self.shortlinks().get(request.path.rstrip("/"))
-        if target_page is not None:
-            # As CloudFront does in production: a 301 that keeps the campaign parameters.
-            query = f"?{request.query_string.decode()}" if request.query_string else ""
-            return redirect(f"{target_page}{query}", 301)
-        relative = request.path.lstrip("/")
-        target = safe_join(str(self.site_dir), relative) if relative else str(self.site_dir)
-        if target is not None:
-            path = Path(target)
-            if path.is_dir():
-                if not request.path.endswith("/"):
-                    # Directory links get their slash, so relative links in the page resolve.
-                    query = f"?{request.query_string.decode()}" if request.query_string else ""
-                    return redirect(f"{request.path}/{query}", 301)
-                path = path / "index.html"
-            if path.is_file():
-                return self._file(request, path, 200)
-        return self.not_found(request)
+        outcome = edge.viewer_request(
+            request.path,
+            request.query_string.decode("latin-1"),
+            request.headers.get("Accept-Language", ""),
+            self.shortlinks(),
+        )
+        if isinstance(outcome, edge.Redirect):
+            response = Response("", outcome.status, {"Location": outcome.location})
+            response.headers["Cache-Control"] = outcome.cache_control
+            if outcome.vary:
+                response.headers["Vary"] = outcome.vary
+            return response
+        path = self._site_file(outcome)
+        if path is not None:
+            return self._file(request, path, 200)
+        page = self._site_file(self.error_page)
+        if page is not None:
+            return self._file(request, page, 404)
+        return Response("404 Not Found", 404, mimetype="text/plain")
+
+    def _site_file(self, url_path: str) -> Path | None:
+        """The file of the built site at this address, never one outside it."""
+        target = safe_join(str(self.site_dir), url_path.lstrip("/"))
+        return Path(target) if target is not None and Path(target).is_file() else None
 
     def shortlinks(self) -> dict[str, str]:
         """Short path → page, from the data file, re-read when it changes."""
@@ -116,19 +130,11 @@ class LocalApp:
             self._shortlinks = (modified, {link["path"]: link["to"] for link in links})
         return self._shortlinks[1]
 
-    def not_found(self, request: Request) -> Response:
-        """The site's 404 page, in the visitor's language when the build has one per language."""
-        language = request.path.strip("/").split("/", 1)[0]
-        localised = safe_join(str(self.site_dir), language, "404.html") if language else None
-        for candidate in (localised, str(self.site_dir / "404.html")):
-            if candidate is not None and Path(candidate).is_file():
-                return self._file(request, Path(candidate), 404)
-        return Response("404 Not Found", 404, mimetype="text/plain")
-
     @staticmethod
     def _file(request: Request, path: Path, status: int) -> Response:
         response = send_file(path, request.environ, conditional=status == 200, max_age=None)
-        response.status_code = status if response.status_code == 200 else response.status_code
+        if response.status_code == 200:
+            response.status_code = status
         # A preview must show the latest build at once.
         response.headers["Cache-Control"] = "no-cache"
         return response

@@ -22,12 +22,6 @@ from werkzeug.wrappers import Request, Response
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
-# Where each API route goes: the same import paths the SAM template gives as Handler.
-ROUTES: dict[str, str] = {
-    "/api/registrations": "forms_api.handlers.registration.lambda_handler",
-    "/api/assessments": "forms_api.handlers.assessment.lambda_handler",
-}
-
 # HTTP APIs hand these bodies over as text; every other type, a missing one and
 # (surprisingly) application/x-www-form-urlencoded arrive base64-encoded.
 _TEXT_TYPES = ("application/json", "application/xml", "application/javascript")
@@ -132,6 +126,31 @@ def http_response(result: Any) -> Response:
     if "content-type" not in {name.lower() for name, _ in headers.items()}:
         headers["Content-Type"] = "application/json"
     return Response(payload, status=int(result["statusCode"]), headers=headers)
+
+
+def template_routes(template: dict[str, Any]) -> dict[str, str]:
+    """Route key (`POST /api/registrations`) → handler import path, from the SAM template's
+    `HttpApi` events: the local API has exactly the routes the deployed one has."""
+    default_handler = template.get("Globals", {}).get("Function", {}).get("Handler")
+    routes: dict[str, str] = {}
+    for resource in template["Resources"].values():
+        if resource.get("Type") != "AWS::Serverless::Function":
+            continue
+        properties = resource["Properties"]
+        for event in (properties.get("Events") or {}).values():
+            if event.get("Type") == "HttpApi":
+                method = str(event["Properties"].get("Method", "ANY")).upper()
+                path = event["Properties"]["Path"]
+                routes[f"{method} {path}"] = properties.get("Handler", default_handler)
+    return routes
+
+
+def match_route(routes: dict[str, str], method: str, path: str) -> str | None:
+    """The route key API Gateway would pick: the exact method first, then ANY."""
+    for key in (f"{method} {path}", f"ANY {path}"):
+        if key in routes:
+            return key
+    return None
 
 
 def load_handler(path: str) -> Handler:

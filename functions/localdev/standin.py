@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
-from localdev.tables import TABLE_ENV, create_tables
+from localdev.tables import TABLE_ENV, create_tables, load_template
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 REGION = "ca-central-1"
@@ -51,16 +51,26 @@ class StandIn:
             server.server_close()
 
 
+def powertools_settings(template: dict[str, Any]) -> dict[str, str]:
+    """The `POWERTOOLS_*` variables the template gives every function."""
+    function = template.get("Globals", {}).get("Function", {})
+    variables = function.get("Environment", {}).get("Variables", {})
+    return {
+        name: str(value)
+        for name, value in variables.items()
+        if name.startswith("POWERTOOLS_") and isinstance(value, str | int | bool)
+    }
+
+
 def handler_environment(endpoint: str, tables: dict[str, str], site_url: str) -> dict[str, str]:
     """What the Lambda functions read from their environment, pointed at the stand-in."""
     env = {
+        # As deployed (no POWERTOOLS_DEV: it would put stack traces in the answers).
+        **powertools_settings(load_template()),
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_REGION": REGION,
         "AWS_DEFAULT_REGION": REGION,
         **DUMMY_CREDENTIALS,
-        "POWERTOOLS_SERVICE_NAME": "forms-api",
-        "POWERTOOLS_LOG_LEVEL": "INFO",
-        "POWERTOOLS_DEV": "true",
         "CONTENT_DATA_DIR": str(REPOSITORY / "content" / "data"),
         "SITE_URL": site_url,
     }

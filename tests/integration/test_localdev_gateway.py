@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from localdev import gateway
 from localdev.app import LocalApp
 from werkzeug.test import Client
 
@@ -47,12 +46,12 @@ def bare_handler(event: dict[str, Any], context: Any) -> list[int]:
 
 def _routes() -> dict[str, str]:
     return {
-        "/api/echo": f"{__name__}.echo_handler",
-        "/api/binary": f"{__name__}.binary_handler",
-        "/api/redirect": f"{__name__}.redirect_handler",
-        "/api/failing": f"{__name__}.failing_handler",
-        "/api/bare": f"{__name__}.bare_handler",
-        "/api/missing": "no_such_package.handlers.lambda_handler",
+        "ANY /api/echo": f"{__name__}.echo_handler",
+        "GET /api/binary": f"{__name__}.binary_handler",
+        "POST /api/redirect": f"{__name__}.redirect_handler",
+        "ANY /api/failing": f"{__name__}.failing_handler",
+        "ANY /api/bare": f"{__name__}.bare_handler",
+        "POST /api/missing": "no_such_package.handlers.lambda_handler",
     }
 
 
@@ -60,7 +59,7 @@ def _routes() -> dict[str, str]:
 def site(tmp_path: Path) -> Path:
     files = {
         "index.html": "<p>racine</p>",
-        "404.html": "<p>introuvable</p>",
+        "fr/404.html": "<p>introuvable</p>",
         "fr/index.html": "<p>accueil</p>",
         "fr/inscription/index.html": "<p>inscription</p>",
         "en/404.html": "<p>not found</p>",
@@ -95,7 +94,7 @@ def test_a_json_post_becomes_a_complete_http_api_v2_event(client: Client) -> Non
     assert response.status_code == 200
     event = SEEN["event"]
     assert event["version"] == "2.0"
-    assert event["routeKey"] == "POST /api/echo"
+    assert event["routeKey"] == "ANY /api/echo"
     assert event["rawPath"] == "/api/echo"
     assert event["rawQueryString"] == "b=2&a=1&a=3"
     assert event["queryStringParameters"] == {"a": "1,3", "b": "2"}
@@ -119,7 +118,7 @@ def test_a_json_post_becomes_a_complete_http_api_v2_event(client: Client) -> Non
         "userAgent": "pytest-agent",
     }
     assert context["stage"] == "$default"
-    assert context["routeKey"] == "POST /api/echo"
+    assert context["routeKey"] == "ANY /api/echo"
     assert context["requestId"]
     assert isinstance(context["timeEpoch"], int) and context["timeEpoch"] > 1_700_000_000_000
 
@@ -185,22 +184,37 @@ def test_api_failures_answer_like_api_gateway(client: Client) -> None:
     assert "no_such_package" in missing.get_json()["message"]
 
 
-def test_the_default_routes_are_the_template_handlers() -> None:
-    assert gateway.ROUTES == {
-        "/api/registrations": "forms_api.handlers.registration.lambda_handler",
-        "/api/assessments": "forms_api.handlers.assessment.lambda_handler",
+def test_the_routes_are_the_template_http_api_events(site: Path) -> None:
+    assert LocalApp(site).routes == {
+        "POST /api/registrations": "forms_api.handlers.registration.lambda_handler",
+        "POST /api/assessments": "forms_api.handlers.assessment.lambda_handler",
     }
 
 
-def test_static_files_directories_and_content_types(client: Client) -> None:
-    root = client.get("/")
-    assert root.status_code == 200 and root.data == b"<p>racine</p>"
-    assert root.mimetype == "text/html"
+def test_a_route_answers_only_its_method(client: Client) -> None:
+    assert client.get("/api/redirect").status_code == 404
+    assert client.post("/api/redirect").status_code == 303
 
+
+def test_root_sends_visitors_to_their_language_as_cloudfront_does(client: Client) -> None:
+    french = client.get("/")
+    assert french.status_code == 302 and french.headers["Location"] == "/fr/"
+    assert french.headers["Vary"] == "Accept-Language"
+    english = client.get("/?utm_source=x", headers={"Accept-Language": "en-CA,en;q=0.9,fr;q=0.8"})
+    assert english.headers["Location"] == "/en/?utm_source=x"
+    tie = client.get("/", headers={"Accept-Language": "en;q=0.5, fr-CA;q=0.5"})
+    assert tie.headers["Location"] == "/fr/"
+
+
+def test_static_files_directories_and_content_types(client: Client) -> None:
+    home = client.get("/fr/")
+    assert home.status_code == 200 and home.data == b"<p>accueil</p>"
+    assert home.mimetype == "text/html"
     assert client.get("/fr/inscription/").data == b"<p>inscription</p>"
-    short = client.get("/fr/inscription?utm_source=presse")
-    assert short.status_code == 301
-    assert short.headers["Location"] == "/fr/inscription/?utm_source=presse"
+
+    folder = client.get("/fr/inscription?utm_source=presse")
+    assert folder.status_code == 301
+    assert folder.headers["Location"] == "/fr/inscription/?utm_source=presse"
 
     assert client.get("/assets/style.css").mimetype == "text/css"
     assert client.get("/assets/logo.svg").mimetype == "image/svg+xml"
@@ -209,11 +223,12 @@ def test_static_files_directories_and_content_types(client: Client) -> None:
     assert client.post("/fr/").status_code == 405
 
 
-def test_missing_pages_get_the_404_page_of_their_language(client: Client) -> None:
-    french = client.get("/fr/nulle-part/")
-    assert french.status_code == 404 and french.data == b"<p>introuvable</p>"
-    english = client.get("/en/nowhere/")
-    assert english.status_code == 404 and english.data == b"<p>not found</p>"
+def test_missing_pages_get_the_error_page_of_the_template(client: Client) -> None:
+    # CloudFront answers every 404 with the template's ResponsePagePath (/fr/404.html).
+    for path in ("/fr/nulle-part/", "/en/nowhere/", "/assets/none.css"):
+        response = client.get(path)
+        assert response.status_code == 404
+        assert response.data == b"<p>introuvable</p>"
 
 
 def test_no_file_outside_the_site_is_served(client: Client, site: Path) -> None:

@@ -204,8 +204,8 @@ def test_ctrl_c_stops_everything_and_a_second_start_works(tmp_path: Path) -> Non
     with _local_mode(site, port) as second:
         again = second.start()
         assert again.url == state.url
-        with urllib.request.urlopen(again.url, timeout=10) as response:
-            assert response.read() == b"<p>racine</p>"
+        with urllib.request.urlopen(again.url + "fr/", timeout=10) as response:
+            assert response.read() == b"<p>accueil</p>"
         assert second.stop() == 0
 
 
