@@ -1,0 +1,56 @@
+"""Helpers of the infrastructure tests: the template as data, and the tools' paths."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from functools import cache
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from localdev.tables import load_template
+
+REPO = Path(__file__).resolve().parents[2]
+INFRA = REPO / "infra"
+TEMPLATE = INFRA / "template.yaml"
+CFN_LINT = REPO / ".venv" / "bin" / "cfn-lint"
+CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
+CHECKOV_CONFIG = INFRA / "checkov.yaml"
+
+# Values for the parameters that have no default (any well-formed value will do offline).
+PARAMETERS = {
+    "Environment": "production",
+    "DomainName": "viragenumeriquebleu.example",
+    "CertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+    "AlarmEmail": "alertes@viragenumeriquebleu.example",
+    "MailSender": "ne-pas-repondre@viragenumeriquebleu.example",
+}
+
+
+@cache
+def template() -> dict[str, Any]:
+    return load_template(TEMPLATE)
+
+
+def resources(kind: str) -> dict[str, dict[str, Any]]:
+    """Logical id → resource, for every resource of one type."""
+    return {k: r for k, r in template()["Resources"].items() if r["Type"] == kind}
+
+
+def infra_module(name: str) -> ModuleType:
+    """A script of infra/ (not a package) imported as a module."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, INFRA / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def content_security_policy() -> str:
+    """The exact header value CloudFront sends (YAML folding already joined the lines)."""
+    csp: str = template()["Mappings"]["Headers"]["Site"]["ContentSecurityPolicy"]
+    return csp
