@@ -34,6 +34,11 @@ def parse_arguments(argv: list[str] | None = None) -> Options:
     parser.add_argument(
         "--out", type=Path, help="build into this folder and serve its site/ (default build/)"
     )
+    parser.add_argument(
+        "--persist",
+        action="store_true",
+        help="keep the stored records between runs (in build/localdev-recording.jsonl)",
+    )
     parser.add_argument("--state-file", type=Path, help="where to say the local mode runs")
     parser.add_argument(
         "--route",
@@ -46,6 +51,7 @@ def parse_arguments(argv: list[str] | None = None) -> Options:
     options = Options(
         port=arguments.port, build=not arguments.no_build, watch=not arguments.no_watch
     )
+    options.persist = arguments.persist
     if arguments.out:
         options.out_dir = arguments.out.resolve()
         options.site_dir = options.out_dir / "site"

@@ -37,6 +37,8 @@ class Options:
     shortlinks_file: Path | None = REPOSITORY / "content" / "data" / "shortlinks.yml"
     state_file: Path = state.STATE_FILE
     routes: dict[str, str] | None = None
+    # Keep the stored records between runs (moto's recorder, replayed at start).
+    persist: bool = False
     watch_interval: float = 1.0
     watched: list[Path] = field(default_factory=lambda: list(WATCHED))
 
@@ -67,7 +69,8 @@ def build_site(site_url: str, out_dir: Path) -> None:
 class LocalMode:
     def __init__(self, options: Options | None = None) -> None:
         self.options = options or Options()
-        self.standin = StandIn()
+        recording = self.options.out_dir / "localdev-recording.jsonl"
+        self.standin = StandIn(recording=recording if self.options.persist else None)
         self.app = LocalApp(
             self.options.site_dir, self.options.routes, self.options.shortlinks_file
         )

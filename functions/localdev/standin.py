@@ -31,8 +31,10 @@ def dynamodb_client(endpoint: str) -> Any:
 class StandIn:
     """moto's threaded server in this process, with the program's tables created."""
 
-    def __init__(self, tables: dict[str, str] | None = None) -> None:
+    def __init__(self, tables: dict[str, str] | None = None, recording: Path | None = None) -> None:
+        """`recording`: keep the data between runs by replaying this file of moto's recorder."""
         self.tables = dict(LOCAL_TABLES if tables is None else tables)
+        self.recording = recording
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self.endpoint = ""
 
@@ -40,10 +42,29 @@ class StandIn:
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.endpoint = f"http://{host}:{port}"
+        if self.recording is not None and self._replay(self.recording):
+            return self.endpoint  # the recording created the tables
         create_tables(dynamodb_client(self.endpoint), self.tables)
         return self.endpoint
 
+    def _replay(self, recording: Path) -> bool:
+        """Replay the previous runs' requests, then record this run's after them."""
+        from moto.moto_api import recorder
+
+        # moto reads the file's place from the environment once, at import: set it here.
+        recorder._location = str(recording)
+        recording.parent.mkdir(parents=True, exist_ok=True)
+        replayed = recording.is_file() and recording.stat().st_size > 0
+        if replayed:
+            recorder.replay_recording(target_host=self.endpoint)
+        recorder.start_recording()
+        return replayed
+
     def stop(self) -> None:
+        if self.recording is not None:
+            from moto.moto_api import recorder
+
+            recorder.stop_recording()
         self._server.stop()
         # moto's stop leaves the socket open; close it so the port is freed now.
         server = getattr(self._server, "_server", None)

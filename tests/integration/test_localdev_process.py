@@ -225,3 +225,24 @@ def test_the_command_builds_the_site_for_the_address_it_serves(tmp_path: Path) -
     assert state.url in home
     assert redirected.value.code == 301
     assert redirected.value.headers["Location"] == "/fr/inscription/"
+
+
+def test_persist_keeps_the_records_for_the_next_run(tmp_path: Path) -> None:
+    site = _site(tmp_path / "site")
+    arguments = ["--persist", "--out", str(tmp_path / "build"), "--site-dir", str(site)]
+    body = json.dumps({**REGISTRATION, "reference": "P3RS9STE"}).encode()
+    with _local_mode(site) as first:
+        first.arguments += arguments
+        state = first.start()
+        assert _post(state.url + "api/registrations", body, "application/json")[0] == 201
+        assert first.stop() == 0
+    assert (tmp_path / "build" / "localdev-recording.jsonl").is_file()
+
+    with _local_mode(site) as second:
+        second.arguments += arguments
+        again = second.start()
+        assert _stored(again, "P3RS9STE")["legal_name"] == {"S": "Boutique Éole inc."}
+
+    # Without --persist each run starts empty.
+    with _local_mode(site) as third:
+        assert _stored(third.start(), "P3RS9STE") == {}
