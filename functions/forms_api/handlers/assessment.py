@@ -22,8 +22,9 @@ page = http.FormPage(
     name=FORM,
     partial="assessment_form.html",
     title_key=lambda data: "assessment_title",
-    # Answers are named answers.<question>; the first radio of each question has id asm-<question>.
-    field_id=lambda field: "asm-" + field.removeprefix("answers."),
+    # Answers are named answers.<question>; the first radio of each question has the id
+    # asm-answers-<question> (see the radios macro), where the summary's link lands.
+    field_id=lambda field: "asm-" + field.replace(".", "-"),
     action="/api/assessments",
 )
 http.install_error_handlers(app, page)
