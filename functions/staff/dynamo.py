@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,8 @@ from boto3.dynamodb.conditions import Key as KeyCondition
 
 from staff.ports import Item, Key
 
+# Concurrent Queries for the summary's assessment levels: well under on-demand limits.
+LEVEL_QUERY_THREADS = 8
 LOCALDEV_FILE = Path(__file__).resolve().parents[2] / "build" / "localdev.json"
 
 
@@ -109,6 +112,31 @@ class DynamoStaffStore:
         return list(
             self._query_all(KeyConditionExpression=KeyCondition("pk").eq(pk), ConsistentRead=True)
         )
+
+    def assessment_levels(self, references: list[str]) -> dict[str, str]:
+        # One Query per registration (assessments carry no index key), reading only the
+        # latest assessment's level: sk is ASM#<created_at>#<id>, so newest first, Limit 1.
+        # Run on the resource's low-level client (thread-safe, and it still converts
+        # Python values to DynamoDB's), a few at a time.
+        client = self.client
+
+        def latest(reference: str) -> tuple[str, str | None]:
+            page = client.query(
+                TableName=self._table_name,
+                KeyConditionExpression="pk = :pk AND begins_with(sk, :asm)",
+                ExpressionAttributeValues={":pk": f"REG#{reference}", ":asm": "ASM#"},
+                ExpressionAttributeNames={"#level": "level"},
+                ProjectionExpression="#level",
+                ScanIndexForward=False,
+                Limit=1,
+                ConsistentRead=True,
+            )
+            level = page["Items"][0].get("level") if page.get("Items") else None
+            return reference, None if level is None else str(level)
+
+        with ThreadPoolExecutor(max_workers=LEVEL_QUERY_THREADS) as pool:
+            results = pool.map(latest, references)
+            return {reference: level for reference, level in results if level is not None}
 
     def delete(self, keys: Iterable[Key]) -> int:
         count = 0

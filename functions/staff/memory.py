@@ -42,6 +42,18 @@ class MemoryStaffStore:
     def partition(self, pk: str) -> list[Item]:
         return [self.items[key] for key in sorted(self.items) if key[0] == pk]
 
+    def assessment_levels(self, references: list[str]) -> dict[str, str]:
+        levels = {}
+        for reference in references:
+            linked = [
+                key
+                for key in self.items
+                if key[0] == f"REG#{reference}" and key[1].startswith("ASM#")
+            ]
+            if linked:
+                levels[reference] = str(self.items[max(linked)].get("level", ""))
+        return levels
+
     def delete(self, keys: Iterable[Key]) -> int:
         count = 0
         for key in keys:

@@ -28,6 +28,10 @@ class StaffStore(Protocol):
         """Every item of one partition (a registration and its linked assessments)."""
         ...
 
+    def assessment_levels(self, references: list[str]) -> dict[str, str]:
+        """Reference → level of its latest linked assessment; references without one left out."""
+        ...
+
     def delete(self, keys: Iterable[Key]) -> int:
         """Delete the items; returns how many were deleted."""
         ...

@@ -45,15 +45,6 @@ class Summary:
 NO_ASSESSMENT = "none"
 
 
-def latest_level(partition: list[Item]) -> str:
-    """The level of a registration's most recent linked assessment, or `none`."""
-    assessments = [item for item in partition if str(item.get("sk", "")).startswith("ASM#")]
-    if not assessments:
-        return NO_ASSESSMENT
-    # sk is ASM#<created_at>#<id>: the greatest is the latest.
-    return str(max(assessments, key=lambda item: str(item["sk"])).get("level", NO_ASSESSMENT))
-
-
 def summarise(
     registrations: list[Item], levels: dict[str, str], content: ContentData, language: str = "fr"
 ) -> Summary:
@@ -98,9 +89,7 @@ def collect(
     ]
     levels: dict[str, str] = {}
     if with_levels:
-        for item in registrations:
-            reference = str(item["reference"])
-            levels[reference] = latest_level(store.partition(f"REG#{reference}"))
+        levels = store.assessment_levels([str(item["reference"]) for item in registrations])
     return registrations, levels
 
 
