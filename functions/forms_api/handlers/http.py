@@ -281,12 +281,10 @@ def validation_problems(errors: list[Any]) -> list[FieldProblem]:
 
 
 def install_error_handlers(app: APIGatewayHttpResolver, page: FormPage) -> None:
-    data_codes = set(program_data().messages["fr"].get("errors", {}))
-
     def known(problems: list[FieldProblem]) -> list[FieldProblem]:
-        return [
-            p if p.code in data_codes else FieldProblem(p.field, "invalid_value") for p in problems
-        ]
+        # A pydantic error type we have no message for reads as a generic invalid value.
+        codes = program_data().messages["fr"].get("errors", {})
+        return [p if p.code in codes else FieldProblem(p.field, "invalid_value") for p in problems]
 
     def _invalid(error: RequestValidationError) -> Response[Any]:
         problems = known(validation_problems(list(error.errors())))
