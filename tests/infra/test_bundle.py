@@ -1,0 +1,71 @@
+"""The Lambda bundle (infra/bundle.py) holds what the template's handlers import and the
+content data the functions read; the template points at it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from infra_template import REPO, infra_module, template
+
+
+def test_the_bundle_holds_the_package_and_the_content_data(tmp_path: Path) -> None:
+    dest = tmp_path / "lambda"
+    (dest / "forms_api").mkdir(parents=True)
+    (dest / "forms_api" / "removed_module.py").write_text("")  # from an older bundle
+    infra_module("bundle").bundle(dest, dependencies=False)
+    assert (dest / "forms_api" / "handlers" / "registration.py").is_file()
+    assert (dest / "forms_api" / "handlers" / "assessment.py").is_file()
+    assert (dest / "content" / "data" / "program.yml").is_file()
+    assert not (dest / "forms_api" / "removed_module.py").exists()
+    assert not list(dest.rglob("__pycache__"))
+
+
+def test_the_handlers_import_from_the_bundle_alone(tmp_path: Path) -> None:
+    dest = tmp_path / "lambda"
+    infra_module("bundle").bundle(dest, dependencies=False)
+    handlers = [
+        r["Properties"]["Handler"]
+        for r in template()["Resources"].values()
+        if r["Type"] == "AWS::Serverless::Function"
+    ]
+    modules = sorted({handler.rpartition(".")[0] for handler in handlers})
+    # -I: no user site nor the repository's editable install, only the bundle on the path
+    # (the venv's site-packages stand in for the runtime's boto3 and the Powertools layer).
+    code = (
+        "import sys, importlib; sys.path.insert(0, sys.argv[1]); "
+        "[importlib.import_module(m) for m in sys.argv[2:]]; "
+        "import forms_api; print(forms_api.__file__)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", code, str(dest), *modules],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+        env={"CONTENT_DATA_DIR": str(dest / "content" / "data")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().startswith(str(dest))
+
+
+def test_the_template_takes_its_code_from_the_bundle_folder() -> None:
+    code_uri = template()["Globals"]["Function"]["CodeUri"]
+    assert (REPO / "infra" / code_uri).resolve() == REPO / "build" / "lambda"
+    assert (
+        template()["Globals"]["Function"]["Environment"]["Variables"]["CONTENT_DATA_DIR"]
+        == "/var/task/content/data"
+    )
+
+
+def test_the_lambda_requirements_are_pinned_like_the_constraints() -> None:
+    constraints = {
+        line.split("==")[0].lower(): line.strip()
+        for line in (REPO / "constraints.txt").read_text().splitlines()
+        if "==" in line
+    }
+    requirements = (REPO / "infra" / "lambda-requirements.txt").read_text().splitlines()
+    for line in requirements:
+        if line.strip() and not line.startswith("#"):
+            assert constraints[line.split("==")[0].lower()].lower() == line.strip().lower()
