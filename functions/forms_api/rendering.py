@@ -45,7 +45,8 @@ def form_context(
         "lang": lang,
         "t": data.messages[lang].get("form", {}),
         "action": action,
-        "values": values or {},
+        # The page's language is the default answer to "preferred language".
+        "values": {"language": lang, **(values or {})},
         "errors": errors or {},
         "phase": data.program.phase,
         "sector_options": [(s.code, getattr(s, f"name_{lang}")) for s in data.sectors.values()],

@@ -439,3 +439,18 @@ def test_metrics_count_each_outcome(dynamodb: Any, capsys: pytest.CaptureFixture
         "registration_ineligible",
         "registration_invalid",
     } <= names
+
+
+def test_an_unexpected_error_is_a_bilingual_500_without_details(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from forms_api.handlers import registration
+
+    def broken(*_: Any, **__: Any) -> None:
+        raise RuntimeError("bug with Josée's data")
+
+    monkeypatch.setattr(registration, "_store", broken)
+    response = post(json_event(PATH, valid_registration()))
+    assert response["statusCode"] == 500
+    assert [e["code"] for e in errors_of(response)] == ["internal_error"]
+    assert "Josée" not in response["body"] and "bug" not in response["body"]

@@ -308,9 +308,18 @@ def install_error_handlers(app: APIGatewayHttpResolver, page: FormPage) -> None:
         )
         return error_response(app.current_event.raw_event, error, page)
 
+    def _unexpected(error: Exception) -> Response[Any]:
+        # Our fault, not the visitor's: alarm on the metric, answer in both languages.
+        # The traceback names code, not submitted values.
+        count(page.name, "error")
+        logger.exception("unexpected error", extra={"error": type(error).__name__})
+        problems = [FieldProblem("", "internal_error")]
+        return json_response(500, {"errors": messages_for(problems, program_data())})
+
     app.exception_handler(RequestValidationError)(_invalid)
     app.exception_handler(RequestUnsupportedContentType)(_unsupported)
     app.exception_handler(DomainError)(_domain)
+    app.exception_handler(Exception)(_unexpected)
 
 
 def too_large(event: dict[str, Any]) -> bool:
