@@ -62,6 +62,7 @@ class Renderer:
         self.lang = lang
         self.strings: dict[str, Any] = data.strings[lang]["site"]
         self.placeholders: list[str] = []
+        self._current = ""
         self.env = make_environment()
         self.env.filters.update(
             tbc=self.tbc,
@@ -70,6 +71,7 @@ class Renderer:
             longdate=self.longdate,
             label=self.label,
         )
+        self.env.tests["placeholder"] = lambda value: value == PLACEHOLDER
 
     # Filters -----------------------------------------------------------------------
     def tbc(self, value: object) -> str:

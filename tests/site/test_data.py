@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,15 +19,30 @@ DATA = REPO_ROOT / "content" / "data"
 
 def test_each_branch_has_a_page_in_both_languages_matching_the_yaml(site: BuiltSite) -> None:
     branches = yaml.safe_load((DATA / "branches.yml").read_text("utf-8"))
+    regions = yaml.safe_load((DATA / "regions.yml").read_text("utf-8"))
     assert len(branches) == 8
     for branch in branches:
-        for lang, folder in (("fr", "succursales"), ("en", "branches")):
+        served = [r for r in regions if r["branch"] == branch["id"]]
+        for lang, folder, tbc in (
+            ("fr", "succursales", "À confirmer"),
+            ("en", "branches", "To be confirmed"),
+        ):
             page = site.root / lang / folder / branch["id"] / "index.html"
-            text = page.read_text(encoding="utf-8")
-            assert "<h1" in text and branch[f"name_{lang}"].replace("–", "–") in text
-            city = branch["city"] if branch["city"] != "À CONFIRMER" else None
-            if city:
-                assert city in text
+            text = html.unescape(page.read_text(encoding="utf-8"))
+            h1 = re.search(r"<h1[^>]*>(.*?)</h1>", text)
+            assert h1 and h1.group(1) == branch[f"name_{lang}"]
+            city = branch["city"] if branch["city"] != "À CONFIRMER" else tbc
+            assert f"<dd>{city}</dd>" in text
+            fields = ("city", "address", "phone", "email", f"hours_{lang}")
+            shown = re.findall(r"<dd>(.*?)</dd>", text)
+            assert len(shown) == len(fields)
+            for field, value in zip(fields, shown, strict=True):
+                if branch[field] == "À CONFIRMER":
+                    assert value == tbc, field
+                else:
+                    assert branch[field] in value, field
+            listed = re.findall(r"<li>(.+?) \((\d\d)\)</li>", text)
+            assert listed == [(r[f"name_{lang}"], r["code"]) for r in served]
 
 
 def test_a_branch_added_to_the_data_gets_its_pages(tmp_path: Path) -> None:
@@ -41,6 +58,8 @@ def test_a_branch_added_to_the_data_gets_its_pages(tmp_path: Path) -> None:
             "name_en": "ÉEQ – Estrie (test)",
             "city": "Sherbrooke",
             "region": "05",
+            "email": "estrie@example.ca",
+            "phone": "819 555-0100",
         }
     )
     branches_file.write_text(yaml.safe_dump(branches, allow_unicode=True), "utf-8")
@@ -58,6 +77,8 @@ def test_a_branch_added_to_the_data_gets_its_pages(tmp_path: Path) -> None:
     en = site / "en/branches/estrie/index.html"
     assert "ÉEQ – Estrie (essai)" in fr.read_text("utf-8")
     assert "Sherbrooke" in en.read_text("utf-8")
+    assert tags(en).find("a", href="mailto:estrie@example.ca")
+    assert "<dd>819 555-0100</dd>" in fr.read_text("utf-8")
     assert tags(fr).find("link", hreflang="en-CA")[0]["href"] == f"{SITE_URL}en/branches/estrie/"
     finder = (site / "fr/succursales/index.html").read_text("utf-8")
     assert 'href="estrie/"' in finder
