@@ -9,7 +9,7 @@ CHECKOV := .venv-checkov/bin/checkov
 NODE_TOOLS := tests/node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help dev build test lint types pytest browser-deps tools bench clean registrations
+.PHONY: help dev build test lint types pytest browser-deps tools bench clean registrations lambda-bundle
 
 help:
 	@echo "make dev    build the site and run it locally with working forms"
@@ -61,6 +61,11 @@ test: tools lint types pytest
 
 bench: tools
 	$(PY) tests/benchmarks/run_all.py
+
+# The forms functions' code for `sam build` (infra/template.yaml, CodeUri): forms_api,
+# content/data and Linux arm64 wheels of what the Powertools layer lacks.
+lambda-bundle: $(STAMP)
+	$(PY) infra/bundle.py build/lambda
 
 # make registrations ARGS=--show-personal
 registrations: $(STAMP)
