@@ -91,6 +91,64 @@ def import_times(runs: int = 5) -> list[float]:
     return results
 
 
+@dataclass
+class FakeContext:
+    function_name: str = "notifier"
+    memory_limit_in_mb: int = 512
+    invoked_function_arn: str = "arn:aws:lambda:ca-central-1:123456789012:function:notifier"
+    aws_request_id: str = "bench"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 60_000
+
+
+def notifier_batch(count: int) -> None:
+    """One stream batch of `count` new registrations through the notifier, then its retry."""
+    os.environ.update(
+        IDEMPOTENCY_TABLE_NAME="idempotency",
+        MAIL_SENDER="inscriptions@example.org",
+        BRANCH_NOTICE_FALLBACK="succursales@example.org",
+        POWERTOOLS_LOG_LEVEL="WARNING",
+    )
+    client = boto3.client("dynamodb", region_name=REGION)
+    create_tables(client, {"ProgramTable": "program", "IdempotencyTable": "idempotency"})
+    arn = client.update_table(
+        TableName="program",
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"},
+    )["TableDescription"]["LatestStreamArn"]
+    boto3.client("ses", region_name=REGION).verify_email_identity(
+        EmailAddress="inscriptions@example.org"
+    )
+    table = boto3.resource("dynamodb", region_name=REGION).Table("program")
+    for index in range(count):
+        table.put_item(Item=registration(index, "mauricie", "04"))
+    streams = boto3.client(
+        "dynamodbstreams",
+        region_name=REGION,
+        endpoint_url=f"https://streams.dynamodb.{REGION}.amazonaws.com",
+    )
+    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+    iterator = streams.get_shard_iterator(
+        StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON"
+    )["ShardIterator"]
+    event = {"Records": streams.get_records(ShardIterator=iterator)["Records"]}
+
+    from forms_api.handlers import notifier
+
+    first = timed(
+        f"notifier: batch of {count} registrations (first call)",
+        lambda: notifier.lambda_handler(event, FakeContext()),  # type: ignore[arg-type]
+    )
+    timed(
+        "notifier: same batch retried (idempotent, nothing sent)",
+        lambda: notifier.lambda_handler(event, FakeContext()),  # type: ignore[arg-type]
+    )
+    from moto.ses.models import ses_backends
+
+    sent = len(ses_backends["123456789012"][REGION].sent_messages)
+    print(f"  e-mails sent {sent}, failures {len(first['batchItemFailures'])}")
+
+
 def main(count: int) -> None:
     os.environ.update(
         AWS_DEFAULT_REGION=REGION,
@@ -157,6 +215,9 @@ def main(count: int) -> None:
         )
         timed("privacy erase (same person)", lambda: privacy.erase(store, findings))
         print(f"  items {len(findings.keys)}, calls {sorted(set(calls.names))}")
+
+    with mock_aws():
+        notifier_batch(count=10)
 
     times = import_times()
     print(
