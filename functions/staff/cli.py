@@ -20,6 +20,13 @@ StoreFactory = Callable[[argparse.Namespace], StaffStore]
 EPOCH = date(2020, 1, 1)  # before the program existed: "from the start"
 
 
+def write_private(path: Path, data: bytes) -> None:
+    """Write a file of personal data readable by its owner only (0600)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(data)
+
+
 def default_store(args: argparse.Namespace) -> StaffStore:
     from staff.dynamo import DynamoStaffStore, local_settings
 
@@ -101,7 +108,7 @@ def run_export(args: argparse.Namespace, store: StaffStore) -> int:
         store, args.branch, args.start, end, content.labels, args.language
     )
     output: Path = args.output or Path(f"{args.branch}_{args.start}_{end}.csv")
-    output.write_bytes(data)
+    write_private(output, data)
     audit.record(store, "export", count, branch=args.branch)
     print(f"{count} inscription(s) / registration(s) → {output}")
     return 0
@@ -133,7 +140,7 @@ def run_privacy(args: argparse.Namespace, store: StaffStore) -> int:
         return 0
     if args.action == "export":
         generated_at = audit.utc_now().strftime("%Y-%m-%dT%H:%M:%SZ")
-        args.output.write_text(privacy.to_json(findings, generated_at), encoding="utf-8")
+        write_private(args.output, privacy.to_json(findings, generated_at).encode("utf-8"))
         audit.record(store, "privacy_export", count, lookup=lookup.kind)
         print(f"{count} élément(s) / item(s) → {args.output}")
         return 0

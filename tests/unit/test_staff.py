@@ -287,6 +287,7 @@ def test_cli_export_writes_the_file_and_audits_without_personal_data(tmp_path: P
     argv = ["export", "--branch", "mauricie", "--from", "2026-11-01", "--to", "2026-11-30"]
     assert cli.main([*argv, "--output", str(output)], store_factory=lambda _args: store) == 0
     assert output.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert output.stat().st_mode & 0o077 == 0  # personal data: owner only
     assert len(rows(output.read_bytes())) == 1 + 3
     [audit] = store.audits
     assert (audit["action"], audit["count"], audit["branch"]) == ("export", 3, "mauricie")
