@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -66,6 +67,16 @@ def build_site(site_url: str, out_dir: Path) -> None:
     log.info("site built in %.1f s", time.perf_counter() - started)
 
 
+def swap_in(new: Path, current: Path) -> None:
+    """Serve `new` instead of `current`: two renames, no moment with half a site."""
+    previous = current.with_name(current.name + ".previous")
+    shutil.rmtree(previous, ignore_errors=True)
+    if current.exists():
+        os.replace(current, previous)
+    os.replace(new, current)
+    shutil.rmtree(previous, ignore_errors=True)
+
+
 class LocalMode:
     def __init__(self, options: Options | None = None) -> None:
         self.options = options or Options()
@@ -115,10 +126,14 @@ class LocalMode:
             for path in paths
         ]
         log.info("changed: %s; rebuilding", ", ".join(names[:5]))
+        # Built aside, then swapped in: a reload during the build still gets the previous site.
+        next_out = self.options.out_dir / "preview-next"
         try:
-            build_site(self.url, self.options.out_dir)
+            build_site(self.url, next_out)
         except subprocess.CalledProcessError:
             log.error("the build failed; still serving the previous site")
+            return
+        swap_in(next_out / "site", self.options.site_dir)
 
     def stop(self) -> None:
         state.remove(os.getpid(), self.options.state_file)

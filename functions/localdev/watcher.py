@@ -54,10 +54,13 @@ class Watcher:
         self.roots = roots
         self.on_change = on_change
         self.interval = interval
+        self._before: Snapshot = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="localdev-watcher", daemon=True)
 
     def start(self) -> None:
+        # The reference state is taken now, so a change right after start() is seen.
+        self._before = snapshot(self.roots)
         self._thread.start()
 
     def stop(self) -> None:
@@ -66,7 +69,7 @@ class Watcher:
             self._thread.join(timeout=60)
 
     def _run(self) -> None:
-        before = snapshot(self.roots)
+        before = self._before
         while not self._stop.wait(self.interval):
             after = snapshot(self.roots)
             paths = changed(before, after)
