@@ -1,0 +1,82 @@
+"""Every page the forms API answers a form post with passes axe (WCAG 2.1 A/AA) in
+Debian's headless Chromium, and holds no script."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO
+from forms_events import FakeContext, as_form, form_event, valid_registration
+
+pytestmark = pytest.mark.browser
+
+AXE_JS = REPO / "tests" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM = Path("/usr/bin/chromium")
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser_page() -> Iterator[Any]:
+    if not CHROMIUM.exists() or not AXE_JS.exists():
+        pytest.skip("needs /usr/bin/chromium and tests/node_modules/axe-core")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        page = browser.new_page()
+        yield page
+        browser.close()
+
+
+def pages(forms_env: Path) -> dict[str, dict[str, Any]]:
+    from forms_api.handlers import assessment, registration
+
+    def reg(fields: dict[str, str]) -> dict[str, Any]:
+        return registration.lambda_handler(form_event("/registrations", fields), FakeContext())
+
+    def asm(fields: dict[str, str]) -> dict[str, Any]:
+        return assessment.lambda_handler(form_event("/assessments", fields), FakeContext())
+
+    bad = as_form(valid_registration(email="x", phone="1", language="en"))
+    del bad["consent"]
+    from forms_api.domain.content import load_program_data
+
+    questions = load_program_data(forms_env).questionnaire.questions
+    full = {f"answers.{qid}": q.options[1].code for qid, q in questions.items()}
+    partial = dict(list(full.items())[3:])
+    return {
+        "registration confirmation": reg(as_form(valid_registration())),
+        "registration errors (en)": reg(bad),
+        "duplicate": reg(as_form(valid_registration(email="b@example.ca"))),
+        "ineligible": reg(as_form(valid_registration(neq="2234567890", employees=300))),
+        "assessment result": asm({**full, "language": "en"}),
+        "assessment errors": asm({**partial, "language": "fr"}),
+    }
+
+
+def test_form_post_pages_pass_axe(dynamodb: Any, forms_env: Path, browser_page: Any) -> None:
+    axe_source = AXE_JS.read_text(encoding="utf-8")
+    failures = {}
+    for name, response in pages(forms_env).items():
+        html = response["body"]
+        assert "<script" not in html, name
+        browser_page.set_content(html)
+        browser_page.add_script_tag(content=axe_source)
+        violations = browser_page.evaluate(
+            """async () => (await axe.run(document, {runOnly: {type: "tag",
+                values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})).violations
+                .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "))"""
+        )
+        if violations:
+            failures[name] = violations
+    assert failures == {}
