@@ -14,6 +14,9 @@ from localdev.tables import load_template
 REPO = Path(__file__).resolve().parents[2]
 INFRA = REPO / "infra"
 TEMPLATE = INFRA / "template.yaml"
+# The CLOUDFRONT-scope web ACL, a stack of its own in us-east-1.
+EDGE_WAF_TEMPLATE = INFRA / "edge-waf.yaml"
+TEMPLATES = (TEMPLATE, EDGE_WAF_TEMPLATE)
 CFN_LINT = REPO / ".venv" / "bin" / "cfn-lint"
 CHECKOV = REPO / ".venv-checkov" / "bin" / "checkov"
 CHECKOV_CONFIG = INFRA / "checkov.yaml"

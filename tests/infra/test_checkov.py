@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 import yaml
-from infra_template import CHECKOV, CHECKOV_CONFIG, TEMPLATE
+from infra_template import CHECKOV, CHECKOV_CONFIG, TEMPLATES
 
 
 def skipped_checks() -> list[str]:
@@ -25,10 +26,11 @@ def test_every_skipped_check_has_a_reason_on_its_line() -> None:
 
 
 @pytest.mark.slow
-def test_checkov_passes_with_the_skip_list() -> None:
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_checkov_passes_with_the_skip_list(path: Path) -> None:
     assert CHECKOV.exists(), "checkov is installed by `make tools` in .venv-checkov/"
     done = subprocess.run(
-        [str(CHECKOV), "--config-file", str(CHECKOV_CONFIG), "--file", str(TEMPLATE)],
+        [str(CHECKOV), "--config-file", str(CHECKOV_CONFIG), "--file", str(path)],
         capture_output=True,
         text=True,
         check=False,

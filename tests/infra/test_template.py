@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -13,6 +14,7 @@ from infra_template import (
     CFN_LINT,
     PARAMETERS,
     TEMPLATE,
+    TEMPLATES,
     content_security_policy,
     resources,
     template,
@@ -77,10 +79,11 @@ def statements(role: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @pytest.mark.slow
-def test_cfn_lint_finds_no_error_and_no_warning() -> None:
+@pytest.mark.parametrize("path", TEMPLATES, ids=lambda p: p.name)
+def test_cfn_lint_finds_no_error_and_no_warning(path: Path) -> None:
     # Exit code: 2 errors, 4 warnings, 8 informational (only with -c I), bit-ored.
     done = subprocess.run(
-        [str(CFN_LINT), "--", str(TEMPLATE)], capture_output=True, text=True, check=False
+        [str(CFN_LINT), "--", str(path)], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stdout + done.stderr
 
