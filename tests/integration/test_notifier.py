@@ -186,15 +186,20 @@ def test_template_retries_filters_and_keeps_failures() -> None:
     }
     [pattern] = [json.loads(f["Pattern"]) for f in source["FilterCriteria"]["Filters"]]
     assert pattern == {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"sk": {"S": ["REG"]}}}}
-    statements = notifier["Policies"][0]["Statement"]
+    assert notifier["Role"] == {"Fn::GetAtt": "NotifierFunctionRole.Arn"}
+    role = load_template()["Resources"]["NotifierFunctionRole"]["Properties"]
+    statements = role["Policies"][0]["PolicyDocument"]["Statement"]
     actions = [
-        a
-        for st in statements
-        for a in ([st["Action"]] if isinstance(st["Action"], str) else st["Action"])
+        action
+        for statement in statements
+        for action in (
+            [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        )
     ]
-    assert "ses:SendEmail" in actions
+    assert {"ses:SendEmail", "sqs:SendMessage", "dynamodb:GetRecords"} <= set(actions)
     assert not any(action.endswith("*") for action in actions)
-    assert "dynamodb:Scan" not in actions
+    assert not {"dynamodb:Scan", "dynamodb:Query", "ses:SendRawEmail"} & set(actions)
+    assert all(statement["Resource"] != "*" for statement in statements)
 
 
 def test_a_registration_sends_the_merchant_confirmation_and_a_branch_notice(
