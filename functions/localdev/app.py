@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import mimetypes
 import threading
@@ -78,7 +79,7 @@ class LocalApp:
                 handler = self._handlers.get(handler_path) or gateway.load_handler(handler_path)
             except (ImportError, AttributeError) as error:
                 log.warning("handler %s cannot be imported: %s", handler_path, error)
-                body = f'{{"message":"Handler not available: {handler_path}"}}'
+                body = json.dumps({"message": f"Handler not available: {handler_path}"})
                 return Response(body, 503, mimetype="application/json")
             self._handlers[handler_path] = handler
             context = gateway.LambdaContext(function_name=gateway.function_name(handler_path))

@@ -70,6 +70,10 @@ def http_api_event(request: Request, route_key: str) -> dict[str, Any]:
         # Repeated headers are joined by commas; cookies move to their own list.
         headers[key] = f"{headers[key]},{value}" if key in headers else value
     cookie_header = headers.pop("cookie", "")
+    # What the API adds in front of the function (behind CloudFront, the viewer's address).
+    headers.setdefault("x-forwarded-for", request.remote_addr or "127.0.0.1")
+    headers.setdefault("x-forwarded-proto", request.scheme)
+    headers.setdefault("x-forwarded-port", str(request.environ.get("SERVER_PORT", "")))
     query = {key: ",".join(values) for key, values in request.args.lists()}
     now = datetime.now(UTC)
     event: dict[str, Any] = {

@@ -106,6 +106,8 @@ def test_a_json_post_becomes_a_complete_http_api_v2_event(client: Client) -> Non
     ]
     assert event["headers"]["content-type"] == "application/json; charset=utf-8"
     assert "cookie" not in event["headers"]
+    assert event["headers"]["x-forwarded-for"] == "127.0.0.1"
+    assert event["headers"]["x-forwarded-proto"] == "http"
     assert event["cookies"] == ["lang=fr", "consent=yes"]
     assert event["isBase64Encoded"] is False
     assert json.loads(event["body"]) == {"legal_name": "Café Éole"}
