@@ -84,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-levels", action="store_true", help="skip assessment levels (one Query less each)"
     )
 
+    preview = commands.add_parser(
+        "mail-preview", help="show the automatic e-mails as the content makes them (no AWS)"
+    )
+    preview.add_argument("--language", choices=("fr", "en"), default="fr")
+    preview.add_argument("--kind", choices=("registration", "waitlist"), default="registration")
+    preview.add_argument("--branch", default="mauricie")
+
     request = commands.add_parser("privacy", help="privacy requests: find, export, erase")
     actions = request.add_subparsers(dest="action", required=True)
     find = actions.add_parser("find", parents=[common], help="list what is held (no content)")
@@ -155,8 +162,36 @@ def run_privacy(args: argparse.Namespace, store: StaffStore) -> int:
     return 0
 
 
+def run_mail_preview(args: argparse.Namespace) -> int:
+    """Fill the e-mail templates with a fictional registration, for staff editing them."""
+    from forms_api.mailer import load_mail_content, mails_for
+
+    from staff.content import data_dir
+
+    example = {
+        "reference": "ABCD2345",
+        "kind": args.kind,
+        "language": args.language,
+        "created_at": audit.utc_now().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "legal_name": "Entreprise Exemple inc.",
+        "contact_name": "Prénom Nom",
+        "email": "exemple@example.org",
+        "branch": args.branch,
+        "sector": "clothing",
+        "region": "04",
+        "employees": 12,
+    }
+    content = load_mail_content(data_dir())
+    mails = mails_for(example, content, "https://example.org", fallback="succursale@example.org")
+    for mail in mails:
+        print(f"To: {', '.join(mail.to)}\nSubject: {mail.subject}\n\n{mail.body}\n{'=' * 72}")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None, store_factory: StoreFactory = default_store) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "mail-preview":
+        return run_mail_preview(args)
     try:
         store = store_factory(args)
     except RuntimeError as error:  # LocalModeNotRunning

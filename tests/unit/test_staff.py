@@ -317,3 +317,17 @@ def test_cli_rejects_an_unknown_branch(capsys: pytest.CaptureFixture[str]) -> No
     assert cli.main(["export", "--branch", "gaspesie"], lambda _args: store) == 2
     assert "unknown branch" in capsys.readouterr().err
     assert store.audits == []
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_mail_preview_fills_the_templates_without_aws(
+    language: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def no_store(_args: object) -> MemoryStaffStore:
+        raise AssertionError("the preview needs no table")
+
+    assert cli.main(["mail-preview", "--language", language], no_store) == 0
+    out = capsys.readouterr().out
+    assert out.count("Subject: ") == 2  # the merchant's confirmation and the branch notice
+    assert "ABCD2345" in out and "${" not in out
+    assert ("Prochaine étape" if language == "fr" else "Next step") in out
