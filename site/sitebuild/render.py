@@ -130,6 +130,8 @@ class Renderer:
             source_name = str(page.source)
             try:
                 body = self.env.from_string(body).render(self.context(page))
+            except jinja2.TemplateSyntaxError as exc:
+                raise DataError(source_name, f"line {exc.lineno}", exc.message or "") from exc
             except jinja2.TemplateError as exc:
                 raise DataError(source_name, "(template)", str(exc)) from exc
         else:

@@ -153,6 +153,14 @@ def test_a_page_without_its_translation_fails(tmp_path: Path) -> None:
         build_copy(content, tmp_path / "out")
 
 
+def test_a_broken_page_template_names_the_file_and_line(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    page = content / "en" / "faq.md"
+    page.write_text(page.read_text("utf-8").replace("## Who can", "{{ oops\n## Who can"), "utf-8")
+    with pytest.raises(DataError, match=r"en/faq\.md: line \d+: "):
+        build_copy(content, tmp_path / "out")
+
+
 def test_interface_strings_have_the_same_keys_in_both_languages(tmp_path: Path) -> None:
     load_site_data(DATA)  # the real files pass
     content = _break(tmp_path, "i18n/en.yml", "  placeholder: To be confirmed\n", "")
