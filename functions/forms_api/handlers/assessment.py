@@ -55,7 +55,8 @@ def post_assessment(body: AssessmentRequest) -> Response[Any]:
     http.logger.info(
         "assessment stored",
         extra={
-            "level": result.level,
+            # not "level": that key is the log record's own
+            "maturity_level": result.level,
             "linked": body.reference is not None,
             "language": lang,
             "questionnaire_version": result.questionnaire_version,
@@ -76,6 +77,7 @@ def post_assessment(body: AssessmentRequest) -> Response[Any]:
                 name=names[d.dimension],
                 score=d.score,
                 level=d.level,
+                level_name=level_names[d.level],
                 recommendation=d.recommendation,
             )
             for d in result.dimensions

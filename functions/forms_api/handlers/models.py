@@ -214,6 +214,7 @@ class DimensionScore(BaseModel):
     name: str
     score: int
     level: str
+    level_name: str
     recommendation: str
 
 
