@@ -66,9 +66,14 @@ def bench_imports(runs: int) -> None:
     print(f"Cold-start import time (python -X importtime, median of {runs} fresh interpreters)")
     with tempfile.TemporaryDirectory() as folder:
         Path(folder, "bare_boto3_handler.py").write_text(BARE_HANDLER, encoding="utf-8")
+        # Interleaved, so a burst of load on the shared machine hits every module alike.
+        samples_by_module: dict[str, list[float]] = {module: [] for module in MODULES.values()}
+        for _ in range(runs):
+            for module, samples in samples_by_module.items():
+                samples.append(import_ms(module, folder))
         baseline = None
         for label, module in MODULES.items():
-            samples = [import_ms(module, folder) for _ in range(runs)]
+            samples = samples_by_module[module]
             median = statistics.median(samples)
             baseline = baseline or median
             extra = "" if median == baseline else f"  (+{median - baseline:.0f} ms over bare boto3)"
