@@ -454,3 +454,41 @@ def test_an_unexpected_error_is_a_bilingual_500_without_details(
     assert response["statusCode"] == 500
     assert [e["code"] for e in errors_of(response)] == ["internal_error"]
     assert "Josée" not in response["body"] and "bug" not in response["body"]
+
+
+def test_a_reference_collision_draws_a_new_reference(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from forms_api.domain import registration as rules_module
+
+    drawn = iter(["VNB-AAAA-AAAA", "VNB-AAAA-AAAA", "VNB-BBBB-BBBB"])
+    monkeypatch.setattr(rules_module, "new_reference", lambda: next(drawn))
+    first = post(json_event(PATH, valid_registration()))
+    second = post(json_event(PATH, valid_registration(neq="2234567890", email="b@example.ca")))
+    assert response_json(first)["reference"] == "VNB-AAAA-AAAA"
+    assert response_json(second)["reference"] == "VNB-BBBB-BBBB"
+    # The cancelled transaction left no NEQ guard behind for the second business.
+    guards = [i["reference"]["S"] for i in items(dynamodb) if i["sk"]["S"] == "NEQ"]
+    assert sorted(guards) == ["VNB-AAAA-AAAA", "VNB-BBBB-BBBB"]
+
+
+def test_access_patterns_without_scan(dynamodb: Any) -> None:
+    mauricie = response_json(post(json_event(PATH, valid_registration())))["reference"]
+    post(json_event(PATH, valid_registration(neq="2234567890", email="b@example.ca", region="06")))
+    table = TABLES["ProgramTable"]
+    by_branch = dynamodb.query(
+        TableName=table,
+        IndexName="gsi1",
+        KeyConditionExpression="gsi1pk = :b",
+        ExpressionAttributeValues={":b": {"S": "BRANCH#mauricie"}},
+    )["Items"]
+    assert [i["reference"]["S"] for i in by_branch] == [mauricie]
+    from forms_api.domain.rules import email_key
+
+    by_person = dynamodb.query(
+        TableName=table,
+        IndexName="gsi2",
+        KeyConditionExpression="gsi2pk = :e",
+        ExpressionAttributeValues={":e": {"S": email_key("josee.cote@example.ca")}},
+    )["Items"]
+    assert [i["pk"]["S"] for i in by_person] == [f"REG#{mauricie}"]
