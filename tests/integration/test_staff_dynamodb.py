@@ -210,3 +210,24 @@ def test_local_mode_not_running_is_a_clear_error(
     monkeypatch.setattr("staff.dynamo.LOCALDEV_FILE", tmp_path / "absent.json")
     assert cli.main(["summary", "--local"]) == 2
     assert "make dev" in capsys.readouterr().err
+
+
+def test_the_staff_policy_grants_queries_and_narrow_writes_never_scan() -> None:
+    from localdev.tables import load_template
+
+    policy = load_template()["Resources"]["StaffToolsPolicy"]["Properties"]["PolicyDocument"]
+    by_sid = {statement["Sid"]: statement for statement in policy["Statement"]}
+    actions = {
+        action
+        for statement in policy["Statement"]
+        for action in (
+            [statement["Action"]] if isinstance(statement["Action"], str) else statement["Action"]
+        )
+    }
+    assert "dynamodb:Scan" not in actions and not any(a.endswith("*") for a in actions)
+    leading = "dynamodb:LeadingKeys"
+    assert by_sid["AuditRecords"]["Condition"]["ForAllValues:StringLike"][leading] == ["AUDIT#*"]
+    assert by_sid["PrivacyErasure"]["Condition"]["ForAllValues:StringLike"][leading] == [
+        "REG#*",
+        "NEQ#*",
+    ]
