@@ -18,8 +18,8 @@ class Settings(BaseModel):
     idempotency_table_name: str = Field(min_length=3)
     content_data_dir: Path
     site_url: str = ""
-    # The site's stylesheet (absolute path, e.g. /assets/stylesheets/site.css), linked from
-    # the pages the API answers with when the site provides one; empty: own styles only.
+    # The site's stylesheet (absolute path; `{lang}` is replaced, e.g. /{lang}/assets/vnb.css),
+    # linked from the pages the API answers with; empty: their own small styles only.
     site_stylesheet: str = ""
     # A real registration is under 2 KB; anything past this is not a person typing.
     max_body_bytes: int = 16 * 1024

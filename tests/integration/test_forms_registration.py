@@ -492,3 +492,16 @@ def test_access_patterns_without_scan(dynamodb: Any) -> None:
         ExpressionAttributeValues={":e": {"S": email_key("josee.cote@example.ca")}},
     )["Items"]
     assert [i["pk"]["S"] for i in by_person] == [f"REG#{mauricie}"]
+
+
+def test_pages_link_the_sites_stylesheet_only_when_configured(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from forms_api.settings import get_settings
+
+    plain = post(form_event(PATH, as_form(valid_registration(email="x"))))["body"]
+    assert 'rel="stylesheet"' not in plain and "<style>" in plain
+    monkeypatch.setenv("SITE_STYLESHEET", "/{lang}/assets/vnb.css")
+    get_settings.cache_clear()
+    linked = post(form_event(PATH, as_form(valid_registration(email="x", language="en"))))["body"]
+    assert '<link rel="stylesheet" href="/en/assets/vnb.css">' in linked

@@ -187,7 +187,9 @@ def html_response(
     from forms_api import rendering  # only form posts need Jinja
 
     settings = get_settings()
-    page = rendering.render(template, {"site_stylesheet": settings.site_stylesheet, **context})
+    # Each language is its own site build: `/{lang}/assets/vnb.css` names the right copy.
+    stylesheet = settings.site_stylesheet.replace("{lang}", str(context.get("lang", "fr")))
+    page = rendering.render(template, {"site_stylesheet": stylesheet, **context})
     return Response(
         status_code=status,
         content_type=HTML,
