@@ -1,4 +1,4 @@
-"""The Content-Security-Policy hashes of the inline scripts of a built site.
+"""The Content-Security-Policy hashes of the inline scripts and styles of a built site.
 
     python infra/csp_hashes.py build/site            # prints the script-src sources
     python infra/csp_hashes.py build/site --check    # exit 1 if the template's CSP lacks one
@@ -7,7 +7,8 @@ Material for MkDocs writes a few small inline scripts in every page (its storage
 the palette, tabbed content); a CSP without 'unsafe-inline' must list their SHA-256
 hashes. The scope script embeds the page's relative base URL, so there is one hash per
 folder depth. Scripts with a data type (`application/json`: Material's configuration)
-are not run and need no hash.
+are not run and need no hash. The forms API's answer pages carry their stylesheet in a
+`<style>` element: its hash is in style-src (tests/infra/test_csp_browser.py renders them).
 """
 
 from __future__ import annotations
@@ -25,28 +26,37 @@ TEMPLATE = Path(__file__).resolve().with_name("template.yaml")
 _RUN_TYPES = {"", "text/javascript", "application/javascript", "module"}
 
 
-class _InlineScripts(HTMLParser):
+class _InlineCode(HTMLParser):
+    """Collects the text of inline `<script>` (of a type that runs) and `<style>` elements."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)
-        self.scripts: list[str] = []
+        self.found: dict[str, list[str]] = {"script": [], "style": []}
+        self._tag = ""
         self._current: list[str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "script":
-            return
         attributes = dict(attrs)
         kind = (attributes.get("type") or "").strip().lower()
-        if "src" not in attributes and kind in _RUN_TYPES:
-            self._current = []
+        if (tag == "script" and "src" not in attributes and kind in _RUN_TYPES) or tag == "style":
+            self._tag, self._current = tag, []
 
     def handle_data(self, data: str) -> None:
         if self._current is not None:
             self._current.append(data)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "script" and self._current is not None:
-            self.scripts.append("".join(self._current))
-            self._current = None
+        if tag == self._tag and self._current is not None:
+            self.found[tag].append("".join(self._current))
+            self._tag, self._current = "", None
+
+
+def page_hashes(html: str) -> dict[str, set[str]]:
+    """The hashes one page needs: {"script": {...}, "style": {...}}."""
+    parser = _InlineCode()
+    parser.feed(html)
+    parser.close()
+    return {tag: {source_hash(code) for code in codes} for tag, codes in parser.found.items()}
 
 
 def source_hash(script: str) -> str:
@@ -55,15 +65,12 @@ def source_hash(script: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def inline_script_hashes(site: Path) -> dict[str, list[Path]]:
-    """Each inline script hash of the site → the pages that carry it."""
+def inline_hashes(site: Path, tag: str = "script") -> dict[str, list[Path]]:
+    """Each hash of the site's inline `tag` elements → the pages that carry it."""
     found: dict[str, list[Path]] = {}
     for page in sorted(site.rglob("*.html")):
-        parser = _InlineScripts()
-        parser.feed(page.read_text(encoding="utf-8"))
-        parser.close()
-        for script in parser.scripts:
-            found.setdefault(source_hash(script), []).append(page.relative_to(site))
+        for source in page_hashes(page.read_text(encoding="utf-8"))[tag]:
+            found.setdefault(source, []).append(page.relative_to(site))
     return found
 
 
@@ -91,14 +98,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("site", type=Path, help="the built site, e.g. build/site")
     parser.add_argument("--check", action="store_true", help="compare with the template")
     args = parser.parse_args(argv)
-    hashes = inline_script_hashes(args.site)
-    if not args.check:
-        print(" ".join(sorted(hashes)))
-        return 0
-    allowed = set(directive(template_csp(), "script-src"))
-    missing = {h: pages for h, pages in hashes.items() if h not in allowed}
-    for source, pages in sorted(missing.items()):
-        print(f"missing {source} (e.g. {pages[0]}, {len(pages)} pages)")
+    missing = 0
+    for tag in ("script", "style"):
+        hashes = inline_hashes(args.site, tag)
+        if not args.check:
+            print(f"{tag}-src:", " ".join(sorted(hashes)))
+            continue
+        allowed = set(directive(template_csp(), f"{tag}-src"))
+        for source, pages in sorted(hashes.items()):
+            if source not in allowed:
+                missing += 1
+                print(f"{tag}-src lacks {source} (e.g. {pages[0]}, {len(pages)} pages)")
     return 1 if missing else 0
 
 

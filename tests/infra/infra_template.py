@@ -41,11 +41,11 @@ def resources(kind: str) -> dict[str, dict[str, Any]]:
     return {k: r for k, r in template()["Resources"].items() if r["Type"] == kind}
 
 
-def infra_module(name: str) -> ModuleType:
-    """A script of infra/ (not a package) imported as a module."""
+def infra_module(name: str, folder: Path = INFRA) -> ModuleType:
+    """A script of infra/ (not a package), or a helper of another test folder, as a module."""
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, INFRA / f"{name}.py")
+    spec = importlib.util.spec_from_file_location(name, folder / f"{name}.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module

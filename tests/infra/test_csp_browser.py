@@ -1,10 +1,11 @@
 """The template's Content-Security-Policy against the built site, in headless Chromium.
 
-Every HTML page of a fresh build is served on 127.0.0.1 with the exact security headers
-of the template's response-headers policy, and loaded in Debian's Chromium; any CSP
-violation (a `securitypolicyviolation` event or Chromium's console report) fails the test
-with the page and the blocked source. The static hash check names the missing hash and
-the command that prints the new list.
+Every HTML page of a fresh build, and every kind of page the forms API answers a form
+post with, is served on 127.0.0.1 with the exact security headers of the template's
+response-headers policy and loaded in Debian's Chromium; any CSP violation (a
+`securitypolicyviolation` event or Chromium's console report) fails the test with the
+page and the blocked source. The static hash checks name the missing hash and the
+command that prints the new list.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
-from infra_template import content_security_policy, infra_module, template
+from infra_template import REPO, content_security_policy, infra_module, template
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -56,9 +57,22 @@ def edge_headers() -> dict[str, str]:
 
 
 class _EdgeHandler(SimpleHTTPRequestHandler):
-    """Static files with the edge's headers (folder → index.html, as the edge function)."""
+    """Static files with the edge's headers (folder → index.html, as the edge function),
+    and the forms API's answer pages at the addresses of `api_pages`."""
 
     extra_headers: ClassVar[dict[str, str]] = {}
+    api_pages: ClassVar[dict[str, bytes]] = {}
+
+    def do_GET(self) -> None:
+        page = self.api_pages.get(self.path)
+        if page is None:
+            super().do_GET()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(page)))
+        self.end_headers()
+        self.wfile.write(page)
 
     def end_headers(self) -> None:
         for name, value in self.extra_headers.items():
@@ -103,10 +117,35 @@ def page_addresses(site: Path) -> list[str]:
     return addresses
 
 
+def forms_api_pages(data_dir: Path) -> dict[str, str]:
+    """Each kind of page the forms API answers a form post with (moto must be running)."""
+    events = infra_module("forms_events", REPO / "tests" / "integration")
+    from forms_api.domain.content import load_program_data
+    from forms_api.handlers import assessment, registration
+
+    def post(handler: Any, path: str, fields: dict[str, str]) -> str:
+        response = handler.lambda_handler(events.form_event(path, fields), events.FakeContext())
+        assert response["headers"]["Content-Type"].startswith("text/html"), response
+        body: str = response["body"]
+        return body
+
+    bad = events.as_form(events.valid_registration(email="x", phone="1", language="en"))
+    questions = load_program_data(data_dir).questionnaire.questions
+    answers = {f"answers.{qid}": q.options[1].code for qid, q in questions.items()}
+    return {
+        "registration": post(
+            registration, "/registrations", events.as_form(events.valid_registration())
+        ),
+        "registration-errors": post(registration, "/registrations", bad),
+        "assessment": post(assessment, "/assessments", {**answers, "language": "fr"}),
+        "assessment-errors": post(assessment, "/assessments", {"language": "en"}),
+    }
+
+
 def test_the_template_lists_every_inline_script_hash(built_site: Path) -> None:
     csp_hashes = infra_module("csp_hashes")
     allowed = set(csp_hashes.directive(content_security_policy(), "script-src"))
-    needed = csp_hashes.inline_script_hashes(built_site)
+    needed = csp_hashes.inline_hashes(built_site, "script")
     missing = {h: [str(p) for p in pages[:3]] for h, pages in needed.items() if h not in allowed}
     assert not missing, (
         f"inline scripts without their hash in the template's CSP: {missing}; "
@@ -114,11 +153,24 @@ def test_the_template_lists_every_inline_script_hash(built_site: Path) -> None:
     )
 
 
-def test_no_page_of_the_built_site_violates_the_csp(built_site: Path, base_url: str) -> None:
+def test_the_template_lists_the_forms_pages_stylesheet_hash(dynamodb: Any, forms_env: Path) -> None:
+    csp_hashes = infra_module("csp_hashes")
+    allowed = set(csp_hashes.directive(content_security_policy(), "style-src"))
+    for name, html in forms_api_pages(forms_env).items():
+        missing = csp_hashes.page_hashes(html)["style"] - allowed
+        assert not missing, f"{name}: add {missing} to style-src (Mappings.Headers)"
+
+
+def test_no_page_violates_the_csp(
+    built_site: Path, base_url: str, dynamodb: Any, forms_env: Path
+) -> None:
     from playwright.sync_api import sync_playwright
 
     addresses = page_addresses(built_site)
     assert len(addresses) > 10, "the build produced almost no pages"
+    for name, html in forms_api_pages(forms_env).items():
+        _EdgeHandler.api_pages[f"/api/{name}"] = html.encode("utf-8")
+        addresses.append(f"/api/{name}")
     violations: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
@@ -129,19 +181,22 @@ def test_no_page_of_the_built_site_violates_the_csp(built_site: Path, base_url: 
                 lambda source, text: violations.append(f"{source['frame'].url}: {text}"),
             )
             context.add_init_script(REPORT_VIOLATIONS)
-            page = context.new_page()
-            page.on(
-                "console",
-                lambda message: (
-                    violations.append(f"{page.url}: {message.text}")
-                    if "Content Security Policy" in message.text
-                    else None
-                ),
-            )
             for address in addresses:
+                # A page of its own for each address: a short link's redirect page must
+                # not interrupt the next load.
+                page = context.new_page()
+                page.on(
+                    "console",
+                    lambda message, address=address: (
+                        violations.append(f"{address}: {message.text}")
+                        if "Content Security Policy" in message.text
+                        else None
+                    ),
+                )
                 page.goto(base_url + address, wait_until="load")
                 # Material's bundle starts on DOMContentLoaded; let it finish its work.
                 page.wait_for_timeout(150)
+                page.close()
         finally:
             browser.close()
     assert not sorted(set(violations)), "\n".join(sorted(set(violations)))
