@@ -1,0 +1,29 @@
+"""The MkDocs settings stay within what Zensical (Material's successor) also reads."""
+
+from __future__ import annotations
+
+import yaml
+from sitebuild.settings import REPO_ROOT
+from sitetests import BuiltSite
+
+# Plugins Zensical supports (design note); no third-party plugin, no hooks.
+ZENSICAL_PLUGINS = {"search", "blog", "redirects", "tags", "minify", "meta", "macros"}
+
+
+def test_shared_config_uses_no_hooks_and_only_zensical_plugins() -> None:
+    config = yaml.safe_load((REPO_ROOT / "mkdocs.yml").read_text("utf-8"))
+    assert "hooks" not in config
+    plugins = {p if isinstance(p, str) else next(iter(p)) for p in config.get("plugins", [])}
+    assert plugins <= ZENSICAL_PLUGINS
+    assert config["theme"]["font"] is False  # no Google Fonts
+
+
+def test_each_language_gets_its_own_config_url_and_theme_language(site: BuiltSite) -> None:
+    for lang in ("fr", "en"):
+        config = yaml.safe_load(
+            (site.settings.out_dir / "config" / f"mkdocs.{lang}.yml").read_text("utf-8")
+        )
+        assert config["site_url"] == f"{site.settings.site_url}{lang}/"
+        assert config["theme"]["language"] == lang
+        assert config["site_dir"] == str(site.settings.site_dir / lang)
+        assert "hooks" not in config
