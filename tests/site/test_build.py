@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 from sitebuild.models import LANGUAGES
 from sitebuild.settings import REPO_ROOT
 from sitetests import SITE_URL, BuiltSite, tags
+
+pytestmark = pytest.mark.slow  # builds the site (shared session build or a copy)
 
 
 def test_strict_build_writes_every_planned_page_in_both_languages(site: BuiltSite) -> None:

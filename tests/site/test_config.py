@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from sitebuild.settings import REPO_ROOT
 from sitetests import BuiltSite
+
+pytestmark = pytest.mark.slow  # builds the site (shared session build or a copy)
 
 # Plugins Zensical supports (design note); no third-party plugin, no hooks.
 ZENSICAL_PLUGINS = {"search", "blog", "redirects", "tags", "minify", "meta", "macros"}

@@ -14,6 +14,8 @@ from sitebuild.models import DataError, load_site_data
 from sitebuild.settings import REPO_ROOT
 from sitetests import SITE_URL, BuiltSite, build_copy, copy_content, tags
 
+pytestmark = pytest.mark.slow  # builds the site (shared session build or a copy)
+
 DATA = REPO_ROOT / "content" / "data"
 
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+import pytest
 from sitetests import SITE_URL, BuiltSite, tags
+
+pytestmark = pytest.mark.slow  # builds the site (shared session build or a copy)
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
