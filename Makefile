@@ -42,6 +42,7 @@ tools: $(STAMP) browser-deps $(NODE_TOOLS) $(CHECKOV)
 
 build: $(STAMP)
 	$(PY) -m sitebuild build
+	$(PY) -m forms_api.openapi build/openapi.json
 
 # make dev ARGS="--port 0"   (see `python -m localdev --help`)
 dev: $(STAMP)
