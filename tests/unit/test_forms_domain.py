@@ -104,6 +104,11 @@ def test_email_refuses_malformed_addresses(typed: str) -> None:
         rules.normalise_email(typed)
 
 
+def test_email_refuses_control_characters() -> None:
+    with pytest.raises(RuleViolation, match="control_characters"):
+        rules.normalise_email("jo\x07see@example.ca")
+
+
 def test_email_key_hashes_the_normalised_address() -> None:
     assert rules.email_key(" Marc@Example.ca") == rules.email_key("marc@example.ca")
     assert "marc" not in rules.email_key("marc@example.ca")

@@ -72,7 +72,7 @@ def normalise_phone(value: str) -> str:
 
 
 def normalise_email(value: str) -> str:
-    email = value.strip()
+    email = clean_text(value, max_length=254)
     if len(email) > 254 or not _EMAIL.match(email) or ".." in email:
         raise RuleViolation("email_format")
     local, domain = email.rsplit("@", 1)
