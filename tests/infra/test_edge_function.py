@@ -121,3 +121,28 @@ def test_files_pass_unchanged() -> None:
     results = run(event("/fr/assets/vnb.css"), event("/fr/404.html"), event("/en/sitemap.xml"))
     assert [r["uri"] for r in results] == ["/fr/assets/vnb.css", "/fr/404.html", "/en/sitemap.xml"]
     assert all("statusCode" not in r for r in results)
+
+
+def test_the_edge_and_the_local_mode_answer_alike() -> None:
+    # The local mode (functions/localdev/edge.py) promises CloudFront's behaviour offline.
+    from localdev.edge import Redirect, viewer_request
+
+    links = {link["path"]: link["to"] for link in yaml.safe_load(SHORTLINKS.read_text())}
+    uris = ["/", "/index.html", "/inscription", "/Register/", "/fr/faq", "/fr/faq/"]
+    uris += ["/en/404.html", "/fr/assets/vnb.css", "/nowhere"]
+    cases = [
+        (uri, query, language)
+        for uri in uris
+        for query in ("", "utm_source=x&utm_campaign=y")
+        for language in ("", "en-CA,en;q=0.9,fr;q=0.1", "fr-CA", "en;q=0.4,fr;q=0.4")
+    ]
+    edge = run(*(event(uri, language, query) for uri, query, language in cases))
+    for (uri, query, language), result in zip(cases, edge, strict=True):
+        local = viewer_request(uri, query, language, links)
+        if isinstance(local, Redirect):
+            headers = result["headers"]
+            assert (result["statusCode"], location(result)) == (local.status, local.location)
+            assert headers["cache-control"]["value"] == local.cache_control
+            assert headers.get("vary", {}).get("value", "") == local.vary
+        else:
+            assert result["uri"] == local, (uri, query, language)
