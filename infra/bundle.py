@@ -2,6 +2,7 @@
 
     python infra/bundle.py build/lambda          # what `make lambda-bundle` runs
     python infra/bundle.py build/lambda --no-deps
+    python infra/bundle.py build/lambda --compile-with /path/to/python3.13
 
 The bundle holds the `forms_api` package, a copy of `content/data/` (the functions read
 the questionnaire, branches and strings from it: CONTENT_DATA_DIR in the template) and
@@ -9,6 +10,11 @@ the libraries of `infra/lambda-requirements.txt`, downloaded as Linux arm64 whee
 the bundle built on any machine runs on Lambda. boto3 comes from the runtime;
 Powertools and pydantic from the public Powertools layer. `sam build` then copies it
 (CodeUri in the template's Globals).
+
+Lambda's code folder is read-only, so Python compiles every module it imports at each cold
+start unless the bundle carries bytecode. Only a Python 3.13 can write 3.13 bytecode:
+`--compile-with` names one (`make lambda-bundle LAMBDA_PYTHON=…`); the files are
+hash-checked-free (`unchecked-hash`) because zip archives do not keep exact mtimes.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 REQUIREMENTS = Path(__file__).with_name("lambda-requirements.txt")
+RUNTIME_VERSION = "3.13"  # the template's Runtime: python3.13
 SOURCES = {
     REPO / "functions" / "forms_api": Path("forms_api"),
     REPO / "content" / "data": Path("content") / "data",
@@ -50,7 +57,7 @@ def install_requirements(dest: Path) -> None:
         "--implementation",
         "cp",
         "--python-version",
-        "3.13",
+        RUNTIME_VERSION,
         "--only-binary=:all:",
         "--requirement",
         str(REQUIREMENTS),
@@ -58,7 +65,24 @@ def install_requirements(dest: Path) -> None:
     subprocess.run(command, check=True)  # noqa: S603 - fixed arguments, no shell
 
 
-def bundle(dest: Path, *, dependencies: bool = True) -> None:
+class WrongPython(RuntimeError):
+    """The interpreter given to compile the bundle is not the runtime's version."""
+
+
+def compile_bytecode(dest: Path, python: Path) -> None:
+    version = subprocess.run(  # noqa: S603 - the interpreter the user named, fixed arguments
+        [str(python), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if version != RUNTIME_VERSION:
+        raise WrongPython(f"{python} is Python {version}; Lambda runs {RUNTIME_VERSION}")
+    command = [str(python), "-m", "compileall", "-q", "--invalidation-mode", "unchecked-hash"]
+    subprocess.run([*command, str(dest)], check=True)  # noqa: S603 - fixed arguments
+
+
+def bundle(dest: Path, *, dependencies: bool = True, compile_with: Path | None = None) -> None:
     """Write a fresh bundle into `dest` (emptied first: a removed module must not linger)."""
     if dest.exists():
         shutil.rmtree(dest)
@@ -66,14 +90,17 @@ def bundle(dest: Path, *, dependencies: bool = True) -> None:
     copy_sources(dest)
     if dependencies:
         install_requirements(dest)
+    if compile_with is not None:
+        compile_bytecode(dest, compile_with)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("dest", type=Path, help="bundle folder, e.g. build/lambda")
     parser.add_argument("--no-deps", action="store_true", help="skip the wheels (tests)")
+    parser.add_argument("--compile-with", type=Path, help="a Python 3.13 to write bytecode")
     args = parser.parse_args(argv)
-    bundle(args.dest, dependencies=not args.no_deps)
+    bundle(args.dest, dependencies=not args.no_deps, compile_with=args.compile_with)
     print(f"bundle written to {args.dest}")
     return 0
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from infra_template import REPO, infra_module, template
 
 
@@ -69,3 +70,12 @@ def test_the_lambda_requirements_are_pinned_like_the_constraints() -> None:
     for line in requirements:
         if line.strip() and not line.startswith("#"):
             assert constraints[line.split("==")[0].lower()].lower() == line.strip().lower()
+
+
+def test_bytecode_is_only_written_by_the_runtimes_python(tmp_path: Path) -> None:
+    # This machine's Python would write bytecode Lambda's 3.13 ignores (and recompiles).
+    bundle = infra_module("bundle")
+    if sys.version_info[:2] == (3, 13):
+        return
+    with pytest.raises(bundle.WrongPython):
+        bundle.bundle(tmp_path / "lambda", dependencies=False, compile_with=Path(sys.executable))
