@@ -32,6 +32,8 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
+# Chromium's console reports of a header it refused or could not parse.
+HEADER_COMPLAINTS = ("Content Security Policy", "Permissions-Policy", "Referrer Policy", "X-Frame")
 REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) => {
   window.reportCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`
@@ -52,8 +54,18 @@ def edge_headers() -> dict[str, str]:
         "Referrer-Policy": security["ReferrerPolicy"]["ReferrerPolicy"],
     }
     for item in config["CustomHeadersConfig"]["Items"]:
-        headers[item["Header"]] = item["Value"]
+        headers[item["Header"]] = resolve(item["Value"])
     return headers
+
+
+def resolve(value: Any) -> str:
+    """A header value as CloudFormation resolves it (plain, or from the template's Mappings)."""
+    if isinstance(value, dict) and "Fn::FindInMap" in value:
+        mapping, key, name = value["Fn::FindInMap"]
+        found: str = template()["Mappings"][mapping][key][name]
+        return found
+    assert isinstance(value, str), value
+    return value
 
 
 class _EdgeHandler(SimpleHTTPRequestHandler):
@@ -189,7 +201,7 @@ def test_no_page_violates_the_csp(
                     "console",
                     lambda message, address=address: (
                         violations.append(f"{address}: {message.text}")
-                        if "Content Security Policy" in message.text
+                        if any(header in message.text for header in HEADER_COMPLAINTS)
                         else None
                     ),
                 )
