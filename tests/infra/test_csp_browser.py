@@ -10,7 +10,6 @@ command that prints the new list.
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -93,18 +92,6 @@ class _EdgeHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
-
-
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if importlib.util.find_spec("sitebuild.build") is None:
-        pytest.skip("the site builder (site/sitebuild/build.py) does not exist yet")
-    from sitebuild.build import build
-    from sitebuild.settings import BuildSettings
-
-    out = tmp_path_factory.mktemp("csp-site")
-    build(BuildSettings(out_dir=out))
-    return out / "site"
 
 
 @pytest.fixture(scope="module")
