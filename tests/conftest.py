@@ -14,11 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
-
-REPO = Path(__file__).resolve().parents[1]
-CONTENT_DATA = REPO / "content" / "data"
-TABLES = {"ProgramTable": "test-program", "IdempotencyTable": "test-idempotency"}
+from forms_support import CONTENT_DATA, TABLES, clear_forms_caches, set_phase
 
 
 @pytest.fixture(autouse=True)
@@ -30,20 +26,6 @@ def _no_real_aws(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "ca-central-1")
 
 
-def clear_forms_caches() -> None:
-    """Forget settings, data and clients cached by the forms functions."""
-    from forms_api import repository, settings
-    from forms_api.domain import content
-
-    settings.get_settings.cache_clear()
-    content.load_program_data.cache_clear()
-    repository.dynamodb_client.cache_clear()
-    repository.get_repository.cache_clear()
-    from forms_api.handlers import registration
-
-    registration._register_once.cache_clear()
-
-
 @pytest.fixture
 def content_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of `content/data` the test may change (the program phase…)."""
@@ -51,16 +33,6 @@ def content_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(CONTENT_DATA, target)
     monkeypatch.setenv("CONTENT_DATA_DIR", str(target))
     return target
-
-
-def set_phase(data_dir: Path, phase: str) -> None:
-    path = data_dir / "program.yml"
-    program: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
-    program["phase"] = phase
-    path.write_text(yaml.safe_dump(program, allow_unicode=True), encoding="utf-8")
-    from forms_api.domain import content
-
-    content.load_program_data.cache_clear()
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, TABLES
 from forms_events import FakeContext, form_event, json_event, response_json, valid_registration
+from forms_support import REPO, TABLES
 
 PATH = "/assessments"
 
@@ -188,9 +188,9 @@ def test_the_form_partial_and_the_scoring_read_the_same_file(
 
 
 def test_registration_partial_follows_the_phase(forms_env: Path) -> None:
-    from conftest import set_phase
     from forms_api.domain.content import load_program_data
     from forms_api.rendering import form_context, render
+    from forms_support import set_phase
 
     open_page = render(
         "registration_form.html",

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO
 from forms_events import FakeContext, as_form, form_event, valid_registration
+from forms_support import REPO
 
 pytestmark = pytest.mark.browser
 

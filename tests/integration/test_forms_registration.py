@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from conftest import TABLES, set_phase
 from forms_events import (
     FakeContext,
     as_form,
@@ -21,6 +20,7 @@ from forms_events import (
     response_json,
     valid_registration,
 )
+from forms_support import TABLES, set_phase
 
 PATH = "/registrations"
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import TABLES
 from forms_events import FakeContext, json_event, response_json, valid_registration
+from forms_support import TABLES
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
 

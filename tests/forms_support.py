@@ -1,0 +1,40 @@
+"""Helpers shared by the forms tests (fixtures stay in `conftest.py`).
+
+A plain module, because `from conftest import …` is ambiguous once several folders
+have a `conftest.py`: pytest imports each of them under that same name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+CONTENT_DATA = REPO / "content" / "data"
+TABLES = {"ProgramTable": "test-program", "IdempotencyTable": "test-idempotency"}
+
+
+def clear_forms_caches() -> None:
+    """Forget settings, data and clients cached by the forms functions."""
+    from forms_api import repository, settings
+    from forms_api.domain import content
+
+    settings.get_settings.cache_clear()
+    content.load_program_data.cache_clear()
+    repository.dynamodb_client.cache_clear()
+    repository.get_repository.cache_clear()
+    from forms_api.handlers import registration
+
+    registration._register_once.cache_clear()
+
+
+def set_phase(data_dir: Path, phase: str) -> None:
+    path = data_dir / "program.yml"
+    program: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    program["phase"] = phase
+    path.write_text(yaml.safe_dump(program, allow_unicode=True), encoding="utf-8")
+    from forms_api.domain import content
+
+    content.load_program_data.cache_clear()
