@@ -9,12 +9,13 @@ CHECKOV := .venv-checkov/bin/checkov
 NODE_TOOLS := tests/node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help dev build test lint types pytest browser-deps tools bench clean registrations lambda-bundle
+.PHONY: help dev build check test lint types pytest browser-deps tools bench clean registrations lambda-bundle
 
 help:
 	@echo "make dev    build the site and run it locally with working forms"
 	@echo "make test   install everything and run every test (lint, types, unit, site, infra, browser)"
 	@echo "make build  build the whole site into build/site/"
+	@echo "make check  check content/ (links, pairs, data, placeholders); RELEASE=1 refuses placeholders"
 	@echo "make bench  run the benchmarks and print their figures"
 
 $(STAMP): pyproject.toml constraints.txt
@@ -43,6 +44,10 @@ tools: $(STAMP) browser-deps $(NODE_TOOLS) $(CHECKOV)
 build: $(STAMP)
 	$(PY) -m sitebuild build
 	$(PY) -m forms_api.openapi build/openapi.json
+
+# The staff content check (also run by `make test`, through tests/site/test_content_check.py).
+check: $(STAMP)
+	$(PY) -m sitebuild check $(if $(RELEASE),--release)
 
 # make dev ARGS="--port 0"   (see `python -m localdev --help`)
 dev: $(STAMP)

@@ -1,4 +1,5 @@
-"""`python -m sitebuild build [--release]`: the whole site into build/site/."""
+"""`python -m sitebuild build [--release]`: the whole site into build/site/;
+`python -m sitebuild check [--release]`: the content check for staff."""
 
 from __future__ import annotations
 
@@ -18,14 +19,21 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--release", action="store_true", help="refuse À CONFIRMER placeholders")
     build_cmd.add_argument("--content", type=Path, help="content folder (default: content/)")
     build_cmd.add_argument("--out", type=Path, help="output folder (default: build/)")
+    check_cmd = commands.add_parser("check", help="check content/ for staff (French, English)")
+    check_cmd.add_argument("--release", action="store_true", help="fail while placeholders remain")
+    check_cmd.add_argument("--content", type=Path, help="content folder (default: content/)")
     args = parser.parse_args(argv)
 
     overrides: dict[str, object] = {"release": args.release}
     if args.content:
         overrides["content_dir"] = args.content.resolve()
-    if args.out:
+    if getattr(args, "out", None):
         overrides["out_dir"] = args.out.resolve()
     settings = settings_from_env(**overrides)
+    if args.command == "check":
+        from .check import run
+
+        return run(settings)
     try:
         result = build(settings)
     except DataError as exc:
