@@ -30,6 +30,12 @@ browser-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-dejavu-core; }
 
+# The social preview images (site/sitebuild/social.py) are drawn with DejaVu Sans.
+SOCIAL_FONT := /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
+$(SOCIAL_FONT):
+	SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq fonts-dejavu-core
+
 $(NODE_TOOLS): tests/package.json tests/package-lock.json
 	cd tests && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
@@ -39,9 +45,9 @@ $(CHECKOV):
 	$(PYTHON) -m venv .venv-checkov
 	.venv-checkov/bin/pip install -q checkov==3.3.30
 
-tools: $(STAMP) browser-deps $(NODE_TOOLS) $(CHECKOV)
+tools: $(STAMP) $(SOCIAL_FONT) browser-deps $(NODE_TOOLS) $(CHECKOV)
 
-build: $(STAMP)
+build: $(STAMP) $(SOCIAL_FONT)
 	$(PY) -m sitebuild build
 	$(PY) -m forms_api.openapi build/openapi.json
 
@@ -50,7 +56,7 @@ check: $(STAMP)
 	$(PY) -m sitebuild check $(if $(RELEASE),--release)
 
 # make dev ARGS="--port 0"   (see `python -m localdev --help`)
-dev: $(STAMP)
+dev: $(STAMP) $(SOCIAL_FONT)
 	$(PY) -m localdev $(ARGS)
 
 lint: $(STAMP)

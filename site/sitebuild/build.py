@@ -18,10 +18,12 @@ from typing import Any
 
 import yaml
 
+from .feeds import write_feed
 from .models import LANGUAGES, PLACEHOLDER, DataError, Language, SiteData, load_site_data
 from .pages import HREFLANG, SitePlan, plan_site
 from .render import make_environment, stage_language
 from .settings import REPO_ROOT, BuildSettings
+from .social import write_social_image
 
 BASE_CONFIG = REPO_ROOT / "mkdocs.yml"
 GENERATOR = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f"]
@@ -155,6 +157,7 @@ def build(settings: BuildSettings) -> BuildResult:
     placeholders: dict[Language, list[str]] = {}
     for lang in LANGUAGES:
         placeholders[lang] = stage_language(data, plan, lang, settings.staging_dir / lang)
+        write_social_image(data, lang, settings.staging_dir / lang)
     if settings.release and any(placeholders.values()):
         pages = sorted({p for uses in placeholders.values() for p in uses})
         raise DataError(
@@ -178,4 +181,6 @@ def build(settings: BuildSettings) -> BuildResult:
     _run_generators(configs)
     write_sitemaps(plan)
     write_root_pages(data, plan)
+    for lang in LANGUAGES:
+        write_feed(data, plan, lang)
     return BuildResult(plan, placeholders, time.perf_counter() - started)

@@ -118,6 +118,9 @@ class Renderer:
             "sectors": self.data.sectors,
             "branches": self.data.branches,
             "api_base_url": self.plan.settings.api_base_url,
+            # The newsroom prints the short links as absolute addresses to paste.
+            "site_url": self.plan.settings.site_url,
+            "shortlinks": self.data.shortlinks,
             "page": page,
             **page.context,
         }
