@@ -173,9 +173,13 @@ class PagePair(_Model):
 
 
 class ShortLink(_Model):
-    """A short address printed in press releases, e.g. `/inscription` → `/fr/inscription/`."""
+    """A short address printed in press releases, e.g. `/inscription` → `/fr/inscription/`.
 
-    path: Annotated[str, Field(pattern=r"^/[a-z0-9-]+$")]
+    Also how a removed or renamed page keeps its published address: `/fr/ancienne-page`
+    → `/fr/nouvelle-page/` (tests/site/test_published_urls.py accepts it as a replacement).
+    """
+
+    path: Annotated[str, Field(pattern=r"^/(?:[a-z0-9-]+/)*[a-z0-9-]+$")]
     to: Annotated[str, Field(pattern=r"^/(fr|en)/(?:[a-z0-9-]+/)*$")]
 
     @property

@@ -144,4 +144,7 @@ def plan_site(data: SiteData, settings: BuildSettings) -> SitePlan:
     for i, link in enumerate(data.shortlinks):
         if link.to not in targets:
             raise DataError(shortlinks_file, f"[{i}].to", f"no page at {link.to}")
+        if link.path + "/" in targets:
+            # Its redirect page would overwrite the page itself.
+            raise DataError(shortlinks_file, f"[{i}].path", f"a page exists at {link.path}/")
     return plan
