@@ -57,7 +57,10 @@ def draw_social_image(data: SiteData, lang: Language) -> Image.Image:
     width = SIZE[0] - 2 * _MARGIN
     draw.text((_MARGIN, 90), data.program.name, font=title, fill=_WHITE)
     draw.multiline_text(
-        (_MARGIN, 230), _wrap(draw, strings["tagline"], body, width), font=body, fill=_PALE,
+        (_MARGIN, 230),
+        _wrap(draw, strings["tagline"], body, width),
+        font=body,
+        fill=_PALE,
         spacing=14,
     )
     draw.text((_MARGIN, band + 45), strings["footer"], font=small, fill=_WHITE)
