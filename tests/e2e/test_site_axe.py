@@ -28,6 +28,7 @@ PAGE_TYPES = {
         "fr/nouvelles/2021-04-06-lancement-du-programme/",
         "en/news/2021-04-06-program-launch/",
     ),
+    "newsroom": ("fr/salle-de-presse/", "en/newsroom/"),
     "privacy": ("fr/confidentialite/", "en/privacy/"),
     "accessibility": ("fr/accessibilite/", "en/accessibility/"),
     "contact": ("fr/contact/", "en/contact/"),
