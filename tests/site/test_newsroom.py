@@ -149,3 +149,15 @@ def test_the_feed_lists_a_new_news_post_first(tmp_path: Path) -> None:
     titles = [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")]
     assert titles[0] == "Test & trial" and len(titles) == 2
     assert root.findtext(f"{ATOM}updated", "").startswith("2026-12-01")
+
+
+def test_the_root_page_previews_in_french(site: BuiltSite) -> None:
+    page = tags(site.root / "index.html")
+    meta = {
+        m.get("property") or m.get("name"): m["content"]
+        for m in page.find("meta")
+        if "content" in m
+    }
+    assert meta["og:url"] == SITE_URL
+    assert meta["og:image"] == f"{SITE_URL}fr/assets/social.png"
+    assert (site.root / "fr" / "assets" / "social.png").is_file()
