@@ -13,6 +13,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -348,6 +349,8 @@ def _check_link(
         if lang in LANGUAGES and lang != source.lang:
             report.add(source.file, number, "error", "link-language", target=target)
             return
+        if path.rstrip("/") in short_paths(report.content_dir):
+            return  # a short link: its target is checked with shortlinks.yml
         by_url = {f"/{s.lang}/{url_of(s.path)}": s for s in sources.values()}
         page = by_url.get(path if path.endswith("/") else path + "/")
     else:
@@ -360,6 +363,17 @@ def _check_link(
         anchors = anchors_of(page)
         if anchors is not None and anchor not in anchors:
             report.add(source.file, number, "error", "link-anchor", target=target, anchor=anchor)
+
+
+@cache
+def short_paths(content_dir: Path) -> frozenset[str]:
+    """The short links' paths, read leniently: a broken file is reported elsewhere."""
+    try:
+        raw = yaml.safe_load((content_dir / "data" / "shortlinks.yml").read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return frozenset()
+    items = raw if isinstance(raw, list) else []
+    return frozenset(str(i.get("path")) for i in items if isinstance(i, dict))
 
 
 def _is_asset(path: str) -> bool:

@@ -147,3 +147,12 @@ def test_release_mode_passes_once_everything_is_confirmed(tmp_path: Path) -> Non
     text = text.replace("phone: Confirmé", "phone: 514 555-0100")
     branches.write_text(text, encoding="utf-8")
     assert main(["check", "--release", "--content", str(content)]) == 0
+
+
+def test_absolute_links_to_pages_and_short_links_are_accepted_others_not(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    faq = content / "fr" / "faq.md"
+    append(faq, "\n[Inscription](/inscription) et [programme](/fr/programme/#les-etapes).\n")
+    line = append(faq, "\n[Ailleurs](/fr/nulle-part/)\n") + 1
+    message = only_error(check(content))
+    assert message.startswith(f"content/fr/faq.md:{line}:") and "/fr/nulle-part/" in message
