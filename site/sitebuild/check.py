@@ -62,9 +62,9 @@ MESSAGES: dict[str, tuple[str, str, str, str]] = {
     ),
     "title": (
         "La page n’a pas de titre.",
-        "Commencez le texte par un titre de niveau 1 : « # Titre de la page ».",
+        "Commencez le texte par « # Titre de la page » (ou « title: » dans l’en-tête).",
         "The page has no title.",
-        "Start the text with a level-1 heading: '# Page title'.",
+        "Start the text with '# Page title' (or 'title:' in the header).",
     ),
     "alt": (
         "L’image « {target} » n’a pas de texte de remplacement.",
@@ -270,36 +270,39 @@ class Source:
 def read_source(lang: Language, root: Path, file: Path, report: Report) -> Source:
     lines = file.read_text(encoding="utf-8").splitlines()
     body_start = 0
+    titled = False  # a `title:` in the front matter stands for the `# Title` line
     if lines and lines[0] == "---":
         end = next((i for i in range(1, len(lines)) if lines[i] == "---"), None)
         if end is None:
             report.add(file, 1, "error", "front-matter", detail="--- final absent / no closing ---")
         else:
             body_start = end + 1
-            _check_front_matter(report, file, lines[1:end])
+            titled = _check_front_matter(report, file, lines[1:end])
     else:
         report.add(file, 1, "error", "description")
-    if not any(line.startswith("# ") for line in lines[body_start:]):
+    if not titled and not any(line.startswith("# ") for line in lines[body_start:]):
         report.add(file, body_start + 1, "error", "title")
     return Source(lang, file.relative_to(root).as_posix(), file, lines, body_start)
 
 
-def _check_front_matter(report: Report, file: Path, head: list[str]) -> None:
+def _check_front_matter(report: Report, file: Path, head: list[str]) -> bool:
+    """Reports what is wrong in the front matter; True when it gives the page's title."""
     try:
         meta = yaml.safe_load("\n".join(head)) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         report.add(file, line, "error", "front-matter", detail=str(getattr(exc, "problem", exc)))
-        return
+        return False
     if not isinstance(meta, dict):
         report.add(file, 2, "error", "front-matter", detail="pas une liste de clés / not a mapping")
-        return
+        return False
     if not str(meta.get("description") or "").strip():
         report.add(file, 1, "error", "description")
     for i, line in enumerate(head):
         if PLACEHOLDER in line:
             report.add(file, i + 2, "placeholder", "placeholder", field=line.split(":")[0].strip())
+    return bool(str(meta.get("title") or "").strip())
 
 
 def anchors_of(source: Source) -> set[str] | None:

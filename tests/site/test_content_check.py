@@ -156,3 +156,12 @@ def test_absolute_links_to_pages_and_short_links_are_accepted_others_not(tmp_pat
     line = append(faq, "\n[Ailleurs](/fr/nulle-part/)\n") + 1
     message = only_error(check(content))
     assert message.startswith(f"content/fr/faq.md:{line}:") and "/fr/nulle-part/" in message
+
+
+def test_a_page_without_title(tmp_path: Path) -> None:
+    content = copy_content(tmp_path)
+    page = content / "fr" / "contact.md"
+    lines = page.read_text(encoding="utf-8").splitlines()
+    page.write_text("\n".join(ln for ln in lines if not ln.startswith("# ")) + "\n", "utf-8")
+    message = only_error(check(content))
+    assert message.startswith("content/fr/contact.md:") and "no title" in message
