@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -11,8 +10,6 @@ import pytest
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh build of the real content, as `make build` makes it (in a private folder)."""
-    if importlib.util.find_spec("sitebuild.build") is None:
-        pytest.skip("the site builder (site/sitebuild/build.py) does not exist yet")
     from sitebuild.build import build
     from sitebuild.settings import BuildSettings
 

@@ -27,8 +27,9 @@ FLAGS = [
 
 @pytest.fixture(scope="module")
 def browser_page() -> Iterator[Any]:
-    if not CHROMIUM.exists() or not AXE_JS.exists():
-        pytest.skip("needs /usr/bin/chromium and tests/node_modules/axe-core")
+    # `make test` installs both: their absence is a broken set-up, not a reason to skip.
+    assert CHROMIUM.exists(), "needs Debian's chromium (make browser-deps)"
+    assert AXE_JS.exists(), "needs tests/node_modules/axe-core (make tools)"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -6,7 +6,6 @@ local mode on free ports and says where its site and its stand-in are.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
 import time
@@ -22,11 +21,6 @@ from localdev import registrations
 from localdev.process import LocalModeProcess
 from localdev.standin import REPOSITORY, dynamodb_client
 from localdev.state import State
-
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("forms_api.handlers.registration") is None,
-    reason="the registration handler has not landed yet",
-)
 
 PHASE = yaml.safe_load((REPOSITORY / "content" / "data" / "program.yml").read_text())["phase"]
 
