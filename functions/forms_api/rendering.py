@@ -61,3 +61,21 @@ def form_context(
 def render(template: str, context: dict[str, Any]) -> str:
     stylesheet = (TEMPLATES / "forms.css").read_text(encoding="utf-8")
     return environment().get_template(template).render(stylesheet=stylesheet, **context)
+
+
+FORM_TEMPLATES = {"registration": "registration_form.html", "assessment": "assessment_form.html"}
+FORM_ROUTES = {"registration": "registrations", "assessment": "assessments"}
+
+
+def site_form(data_dir: Path, lang: str, form: str, api_base_url: str) -> str:
+    """The form as the site build includes it: the very partial the API answers with.
+
+    The site and the no-JS answers render one template from one data folder, so a
+    question added to assessment.yml shows on both and the two cannot drift.
+    """
+    from forms_api.domain.content import load_program_data
+
+    data = load_program_data(data_dir)
+    action = f"{api_base_url.rstrip('/')}/{FORM_ROUTES[form]}"
+    context = form_context(data, lang, action=action)
+    return environment().get_template(FORM_TEMPLATES[form]).render(**context)

@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from forms_api.rendering import site_form
 
 from .models import PLACEHOLDER, DataError, Language, SiteData
 from .pages import HREFLANG, Page, SitePlan
@@ -107,7 +108,18 @@ class Renderer:
             rel = posixpath.relpath(target.path, posixpath.dirname(page.path) or ".")
             return rel + (f"#{anchor}" if anchor else "")
 
-        helpers: dict[str, Callable[..., str]] = {"link": link}
+        def asset(name: str) -> str:
+            """A relative address of a file in this language's assets/ (served from the page)."""
+            depth = page.path.count("/") + (0 if page.path.endswith("index.md") else 1)
+            return "../" * depth + "assets/" + name
+
+        def form(name: str) -> str:
+            """The forms API's own partial: the site's form and its no-JS answers share markup."""
+            return site_form(
+                self.plan.settings.data_dir, self.lang, name, self.plan.settings.api_base_url
+            )
+
+        helpers: dict[str, Callable[..., str]] = {"link": link, "asset": asset, "form": form}
         return {
             **helpers,
             "lang": self.lang,
