@@ -25,9 +25,10 @@ def clear_forms_caches() -> None:
     content.load_program_data.cache_clear()
     repository.dynamodb_client.cache_clear()
     repository.get_repository.cache_clear()
-    from forms_api.handlers import registration
+    from forms_api.handlers import assessment, registration
 
     registration._register_once.cache_clear()
+    assessment._assess_once.cache_clear()
 
 
 def set_phase(data_dir: Path, phase: str) -> None:
