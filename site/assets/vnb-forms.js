@@ -188,8 +188,10 @@
     event.preventDefault();
     var button = form.querySelector('button[type="submit"]');
     if (button.disabled) return;
+    var label = button.textContent;
     button.disabled = true;
     button.setAttribute("aria-busy", "true");
+    button.textContent = form.dataset.sending;
     fetch(form.action, {
       method: "POST",
       headers: { "Content-Type": "application/json", Accept: "application/json" },
@@ -205,13 +207,15 @@
           else showRegistration(form, result.body);
           return;
         }
-        showErrors(form, result.body.errors || []);
         button.disabled = false;
         button.removeAttribute("aria-busy");
+        button.textContent = label;
+        showErrors(form, result.body.errors || []);
       })
       .catch(function () {
         // Network trouble: fall back to the plain post, the API answers with a page.
         button.disabled = false;
+        button.textContent = label;
         form.submit();
       });
   }
