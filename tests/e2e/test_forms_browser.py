@@ -296,6 +296,11 @@ def test_assessment_in_steps_shows_the_stored_scores(local: State, page: Page, l
     assert shown == scores
     assert result.locator("svg.vnb-bar").count() == len(dimensions)
     assert_no_violations(page)
+    # Printable: the result stays, the site's chrome and the print button go.
+    page.emulate_media(media="print")
+    expect(result.locator("table")).to_be_visible()
+    expect(result.locator("[data-action=print]")).to_be_hidden()
+    expect(page.locator("header.md-header")).to_be_hidden()
 
 
 def test_assessment_without_javascript_shows_every_question(
