@@ -1,0 +1,98 @@
+"""Campaign tags: a visitor lands on any page from a tagged link (newsroom, social post),
+browses, then registers; the record keeps utm_source and utm_campaign.
+
+`site/assets/vnb-utm.js` (on every page) keeps the landing address's tags for the tab in
+sessionStorage and fills the form's hidden fields. One local mode for the module.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import yaml
+from browser import chromium
+from localdev.process import LocalModeProcess
+from localdev.standin import REPOSITORY, dynamodb_client
+from localdev.state import State
+from playwright.sync_api import Browser, Page, expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+PHASE = yaml.safe_load((REPOSITORY / "content" / "data" / "program.yml").read_text("utf-8"))[
+    "phase"
+]
+
+
+@pytest.fixture(scope="module")
+def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[State]:
+    out = tmp_path_factory.mktemp("localdev-utm")
+    with LocalModeProcess(["--out", str(out)]) as process:
+        yield process.start(timeout=240)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def _hidden(page: Page, name: str) -> str:
+    return page.locator(f"form input[type=hidden][name={name}]").input_value()
+
+
+def test_tags_of_the_landing_page_survive_navigation(local: State, page: Page) -> None:
+    page.goto(local.url + "fr/?utm_source=salle-de-presse&utm_campaign=lancement%202026")
+    page.goto(local.url + "fr/programme/")  # no tags in this address
+    page.goto(local.url + "fr/inscription/")
+    assert _hidden(page, "utm_source") == "salle-de-presse"
+    assert _hidden(page, "utm_campaign") == "lancement 2026"
+
+
+def test_a_new_tab_without_tags_sends_none(local: State, page: Page) -> None:
+    page.goto(local.url + "en/register/")
+    assert _hidden(page, "utm_source") == ""
+    assert _hidden(page, "utm_campaign") == ""
+
+
+@pytest.mark.skipif(PHASE == "closed", reason="no form while the program is closed")
+def test_the_registration_stores_the_tags(local: State, page: Page) -> None:
+    page.goto(local.url + "en/news/?utm_source=newsletter&utm_campaign=spring")
+    page.goto(local.url + "en/register/")
+    email = f"utm-{uuid.uuid4().hex[:8]}@example.com"
+    page.fill("#reg-legal_name", "Boutique Éole inc.")
+    if PHASE == "open":
+        page.fill("#reg-neq", "11" + str(uuid.uuid4().int)[:8])
+        page.select_option("#reg-sector", "clothing")
+        page.fill("#reg-employees", "12")
+        page.check("#reg-sells_online-false")
+    page.select_option("#reg-region", "04")
+    page.fill("#reg-contact_name", "Mary Smith")
+    page.fill("#reg-email", email)
+    page.fill("#reg-phone", "819 555-0123")
+    page.check("#reg-consent")
+    # The spam timer refuses posts less than 3 s after the form was shown: move it back.
+    page.eval_on_selector(
+        "input[name=form_rendered_at]", "el => { el.value = String(Number(el.value) - 60); }"
+    )
+    page.click("form[data-vnb-form] button[type=submit]")
+    expect(page.locator(".vnb-confirmation .vnb-reference")).to_have_text(
+        re.compile(r"VNB-[0-9A-Z]{4}-[0-9A-Z]{4}")
+    )
+
+    client = dynamodb_client(local.dynamodb_endpoint)
+    items: list[dict[str, Any]] = client.scan(TableName=local.tables["ProgramTable"])["Items"]
+    stored = [item for item in items if item.get("email") == {"S": email}]
+    assert len(stored) == 1
+    assert stored[0]["utm_source"] == {"S": "newsletter"}
+    assert stored[0]["utm_campaign"] == {"S": "spring"}
