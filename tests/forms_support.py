@@ -27,8 +27,8 @@ def clear_forms_caches() -> None:
     repository.get_repository.cache_clear()
     from forms_api.handlers import assessment, registration
 
-    registration._register_once.cache_clear()
-    assessment._assess_once.cache_clear()
+    registration.register_once.reset()
+    assessment.assess_once.reset()
 
 
 def set_phase(data_dir: Path, phase: str) -> None:

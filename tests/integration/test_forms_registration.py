@@ -449,7 +449,7 @@ def test_an_unexpected_error_is_a_bilingual_500_without_details(
     def broken(*_: Any, **__: Any) -> None:
         raise RuntimeError("bug with Josée's data")
 
-    monkeypatch.setattr(registration, "_store", broken)
+    monkeypatch.setattr(registration, "register", broken)
     response = post(json_event(PATH, valid_registration()))
     assert response["statusCode"] == 500
     assert [e["code"] for e in errors_of(response)] == ["internal_error"]

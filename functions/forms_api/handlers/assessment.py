@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
-from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from forms_api.domain.assessment import assess
-from forms_api.domain.errors import StorageUnavailable
 from forms_api.domain.models import AssessmentResult, DimensionResult
 from forms_api.handlers import http
 from forms_api.handlers.models import (
@@ -19,8 +16,8 @@ from forms_api.handlers.models import (
     AssessmentResponse,
     DimensionScore,
 )
-from forms_api.repository import dynamodb_client, get_repository
-from forms_api.settings import get_settings
+from forms_api.handlers.once import Once
+from forms_api.repository import get_repository
 
 FORM = "assessment"
 app = http.new_resolver()
@@ -36,57 +33,30 @@ page = http.FormPage(
 http.install_error_handlers(app, page)
 
 
-@lru_cache(maxsize=1)
-def _assess_once() -> tuple[Callable[..., dict[str, Any]], Any]:
-    """The assessment, made idempotent on its answers, reference and language (like the
-    registration): a double click or a retry within the hour stores one assessment and
-    shows the same result. Built on first use, so invalid posts never import it."""
-    from aws_lambda_powertools.utilities.idempotency import (
-        DynamoDBPersistenceLayer,
-        IdempotencyConfig,
-        idempotent_function,
+def _assess_stored(submission: dict[str, Any]) -> dict[str, Any]:
+    result = assess(
+        submission["answers"],
+        submission["reference"],
+        submission["language"],
+        http.program_data(),
+        get_repository(),
+        http.now(),
     )
+    return asdict(result)
 
-    settings = get_settings()
-    persistence = DynamoDBPersistenceLayer(
-        table_name=settings.idempotency_table_name, boto3_client=dynamodb_client()
-    )
-    config = IdempotencyConfig(expires_after_seconds=settings.idempotency_seconds)
 
-    def assess_stored(submission: dict[str, Any]) -> dict[str, Any]:
-        result = assess(
-            submission["answers"],
-            submission["reference"],
-            submission["language"],
-            http.program_data(),
-            get_repository(),
-            http.now(),
-        )
-        return asdict(result)
-
-    assess_once: Callable[..., dict[str, Any]] = idempotent_function(
-        data_keyword_argument="submission", config=config, persistence_store=persistence
-    )(assess_stored)
-    return assess_once, config
+# Keyed on the answers, the reference and the language: a double click or a retry within
+# the idempotency window stores one assessment and shows the same result.
+assess_once = Once(_assess_stored)
 
 
 def _store(answers: dict[str, str], reference: str | None, lang: str) -> AssessmentResult:
-    from aws_lambda_powertools.utilities.idempotency.exceptions import (
-        IdempotencyAlreadyInProgressError,
-        IdempotencyPersistenceLayerError,
-    )
-
-    assess_once, config = _assess_once()
-    config.register_lambda_context(app.lambda_context)
     submission = {
         "answers": dict(sorted(answers.items())),
         "reference": reference,
         "language": lang,
     }
-    try:
-        stored = assess_once(submission=submission)
-    except (IdempotencyAlreadyInProgressError, IdempotencyPersistenceLayerError) as error:
-        raise StorageUnavailable() from error
+    stored = assess_once(submission, app.lambda_context)
     dimensions = tuple(DimensionResult(**d) for d in stored["dimensions"])
     return AssessmentResult(**{**stored, "dimensions": dimensions})
 

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import asdict
-from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from forms_api.domain.errors import StorageUnavailable
 from forms_api.domain.models import Submission
 from forms_api.domain.registration import check_admission, check_not_spam, register
 from forms_api.handlers import http
 from forms_api.handlers.models import Message, RegistrationRequest, RegistrationResponse
-from forms_api.repository import dynamodb_client, get_repository
+from forms_api.handlers.once import Once
+from forms_api.repository import get_repository
 from forms_api.settings import get_settings
 
 FORM = "registration"
@@ -32,53 +30,18 @@ page = http.FormPage(
 http.install_error_handlers(app, page)
 
 
-@lru_cache(maxsize=1)
-def _register_once() -> tuple[Callable[..., dict[str, Any]], Any]:
-    """The registration, made idempotent on the normalised submission: a double click or
-    a network retry gets the same reference and stores once. Built on first use: it
-    imports the idempotency utility and creates a client, which invalid posts never need."""
-    from aws_lambda_powertools.utilities.idempotency import (
-        DynamoDBPersistenceLayer,
-        IdempotencyConfig,
-        idempotent_function,
+def _register_stored(submission: dict[str, Any]) -> dict[str, Any]:
+    registration = register(
+        Submission(**submission), http.program_data(), get_repository(), http.now()
     )
-
-    settings = get_settings()
-    persistence = DynamoDBPersistenceLayer(
-        table_name=settings.idempotency_table_name, boto3_client=dynamodb_client()
-    )
-    config = IdempotencyConfig(expires_after_seconds=settings.idempotency_seconds)
-
-    def register_stored(submission: dict[str, Any]) -> dict[str, Any]:
-        registration = register(
-            Submission(**submission), http.program_data(), get_repository(), http.now()
-        )
-        return {
-            "reference": registration.reference,
-            "kind": registration.kind,
-            "branch": registration.branch,
-        }
-
-    register_once: Callable[..., dict[str, Any]] = idempotent_function(
-        data_keyword_argument="submission", config=config, persistence_store=persistence
-    )(register_stored)
-    return register_once, config
+    return {
+        "reference": registration.reference,
+        "kind": registration.kind,
+        "branch": registration.branch,
+    }
 
 
-def _store(submission: Submission) -> dict[str, Any]:
-    from aws_lambda_powertools.utilities.idempotency.exceptions import (
-        IdempotencyAlreadyInProgressError,
-        IdempotencyPersistenceLayerError,
-    )
-
-    register_once, config = _register_once()
-    config.register_lambda_context(app.lambda_context)
-    try:
-        return register_once(submission=asdict(submission))
-    except (IdempotencyAlreadyInProgressError, IdempotencyPersistenceLayerError) as error:
-        # The same submission is being stored right now, or the store is unreachable:
-        # retrying in a moment returns the stored answer.
-        raise StorageUnavailable() from error
+register_once = Once(_register_stored)
 
 
 @app.post(
@@ -108,7 +71,7 @@ def post_registration(body: RegistrationRequest) -> Response[Any]:
     submission = body.to_submission(lang)
     # Refusals happen before the idempotency record: an ineligible post stores nothing at all.
     check_admission(submission, data)
-    stored = _store(submission)
+    stored = register_once(asdict(submission), app.lambda_context)
     outcome = "registered" if stored["kind"] == "registration" else "waitlisted"
     http.count(FORM, outcome)
     # Codes only: the log never holds names, e-mails, phones or the NEQ.
