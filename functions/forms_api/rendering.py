@@ -58,6 +58,23 @@ def form_context(
     }
 
 
+def field_label(data: ProgramData, lang: str, field: str) -> str:
+    """The label a field shows, so the error summary names the field it links to."""
+    if field.startswith("answers."):
+        question = data.questionnaire.questions.get(field.removeprefix("answers."))
+        return question.text(lang) if question else ""
+    label = data.messages[lang].get("form", {}).get(f"{field}_label", "")
+    return str(label)
+
+
+def summary_item(data: ProgramData, lang: str, field: str, message: str) -> str:
+    """« Label : message » (French spacing) or "Label: message"."""
+    label = field_label(data, lang, field) if field else ""
+    if not label:
+        return message
+    return f"{label}\u00a0: {message}" if lang == "fr" else f"{label}: {message}"
+
+
 def render(template: str, context: dict[str, Any]) -> str:
     stylesheet = (TEMPLATES / "forms.css").read_text(encoding="utf-8")
     return environment().get_template(template).render(stylesheet=stylesheet, **context)

@@ -61,7 +61,10 @@
         var id = fieldId(form, error.field);
         var link = document.createElement("a");
         link.href = "#" + id;
-        link.textContent = message;
+        // The summary names the field, as the no-JavaScript page does (rendering.summary_item).
+        var named = box.querySelector("legend") || box.querySelector("label");
+        var name = named && named.firstChild ? named.firstChild.textContent.trim() : "";
+        link.textContent = name ? name + (lang === "fr" ? "\u00a0: " : ": ") + message : message;
         link.addEventListener("click", function (event) {
           event.preventDefault();
           showStep(form, stepOf(box));

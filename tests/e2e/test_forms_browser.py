@@ -163,6 +163,12 @@ def test_errors_with_javascript(local: State, page: Page, lang: str) -> None:
     expect(page.locator("#reg-email")).to_have_value("pas-un-courriel")
     expect(page.locator("#reg-contact_name")).to_have_attribute("aria-invalid", "true")
     assert_no_violations(page)  # error state
+    # Each summary line names its field, like the page the API answers without JavaScript.
+    label = strings["form"]["contact_name_label"]
+    separator = "\u00a0: " if lang == "fr" else ": "
+    expect(summary.locator("a[href='#reg-contact_name']")).to_have_text(
+        label + separator + strings["errors"]["required"]
+    )
     # The summary's link takes the visitor to the field.
     summary.locator("a[href='#reg-contact_name']").click()
     expect(page.locator("#reg-contact_name")).to_be_focused()
@@ -183,6 +189,7 @@ def test_errors_without_javascript(local: State, page_without_js: Page, lang: st
     expect(summary).to_be_visible()
     assert page.title().startswith(strings["form"]["error_prefix"])
     assert strings["errors"]["required"] in summary.inner_text()
+    assert strings["form"]["contact_name_label"] in summary.inner_text()
     expect(page.locator("#reg-legal_name")).to_have_value("Boutique Éole inc.")
     # axe needs JavaScript: the API pages are checked in tests/integration/test_forms_pages_axe.py
 

@@ -218,6 +218,8 @@ def test_form_errors_page_has_a_linked_summary_and_keeps_the_values(dynamodb: An
     summary = page.split('class="vnb-error-summary"')[1].split("</div>")[0]
     for anchor in ('href="#reg-email"', 'href="#reg-phone"', 'href="#reg-consent"'):
         assert anchor in summary
+    # Each summary line names its field: "Ce champ est obligatoire" alone would not say which.
+    assert ">Courriel\u00a0: " in summary and ">Téléphone\u00a0: " in summary
     assert 'id="reg-email"' in page and 'id="reg-consent"' in page
     assert 'id="reg-email-error"' in page and 'aria-invalid="true"' in page
     assert 'value="josee@"' in page and 'value="Boutique Élan inc."' in page

@@ -229,7 +229,8 @@ class FormPage:
         summary: list[tuple[str, str]] = []
         for problem in problems:
             message = data.message(lang, "errors", problem.code)
-            summary.append((self.field_id(problem.field) if problem.field else "", message))
+            href = self.field_id(problem.field) if problem.field else ""
+            summary.append((href, rendering.summary_item(data, lang, problem.field, message)))
             by_field.setdefault(problem.field, message)
         context = rendering.form_context(
             data, lang, action=self.action, values=values, errors=by_field
