@@ -175,6 +175,23 @@ def test_errors_with_javascript(local: State, page: Page, lang: str) -> None:
     assert not registration_of(local, "pas-un-courriel")
 
 
+def test_forms_fit_a_small_phone(local: State, page: Page) -> None:
+    # Fieldsets grow to their widest input by default (min-width: min-content): on a
+    # 360-pixel phone that once pushed the registration page sideways.
+    page.set_viewport_size({"width": 360, "height": 740})
+
+    def width() -> int:
+        return int(page.evaluate("document.documentElement.scrollWidth"))
+
+    page.goto(local.url + PAGES["fr"]["assessment"])
+    assert width() <= 360, f"the assessment is {width()}px wide on a 360px screen"
+    page.goto(local.url + PAGES["fr"]["registration"])
+    as_if_shown_a_minute_ago(page)
+    page.click("form[data-vnb-form] button[type=submit]")
+    expect(page.locator(".vnb-error-summary")).to_be_visible()
+    assert width() <= 360, f"the registration errors are {width()}px wide on a 360px screen"
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_errors_without_javascript(local: State, page_without_js: Page, lang: str) -> None:
     page = page_without_js
