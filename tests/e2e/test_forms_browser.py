@@ -1,23 +1,22 @@
 """The forms in the site, in Debian's headless Chromium, against the local mode.
 
 One local mode (site built for its own address, real handlers, moto stand-in) and one
-browser for the module. Each test checks what the merchant sees AND what the table holds.
+browser for the whole run (`conftest.py`). Each test checks what the merchant sees AND
+what the table holds.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import yaml
-from browser import axe, chromium, describe
-from localdev.process import LocalModeProcess
+from browser import axe, describe
 from localdev.standin import REPOSITORY, dynamodb_client
 from localdev.state import State
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 DATA = REPOSITORY / "content" / "data"
 PHASE = yaml.safe_load((DATA / "program.yml").read_text(encoding="utf-8"))["phase"]
@@ -32,33 +31,6 @@ PAGES = {
 }
 
 pytestmark = pytest.mark.skipif(PHASE == "closed", reason="no form while the program is closed")
-
-
-@pytest.fixture(scope="module")
-def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[State]:
-    out = tmp_path_factory.mktemp("localdev-build")
-    with LocalModeProcess(["--out", str(out)]) as process:
-        yield process.start()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def page_without_js(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=False)
-    yield context.new_page()
-    context.close()
 
 
 def table_items(local: State) -> list[dict[str, Any]]:

@@ -2,49 +2,27 @@
 browses, then registers; the record keeps utm_source and utm_campaign.
 
 `site/assets/vnb-utm.js` (on every page) keeps the landing address's tags for the tab in
-sessionStorage and fills the form's hidden fields. One local mode for the module.
+sessionStorage and fills the form's hidden fields. The local mode is shared with the
+other browser tests (`conftest.py`).
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import yaml
-from browser import chromium
-from localdev.process import LocalModeProcess
 from localdev.standin import REPOSITORY, dynamodb_client
 from localdev.state import State
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHASE = yaml.safe_load((REPOSITORY / "content" / "data" / "program.yml").read_text("utf-8"))[
     "phase"
 ]
-
-
-@pytest.fixture(scope="module")
-def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[State]:
-    out = tmp_path_factory.mktemp("localdev-utm")
-    with LocalModeProcess(["--out", str(out)]) as process:
-        yield process.start(timeout=240)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
-    yield context.new_page()
-    context.close()
 
 
 def _hidden(page: Page, name: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browser import axe, chromium, describe, static_server
+from browser import axe, describe, static_server
 from playwright.sync_api import Browser
 from sitebuild.build import build
 from sitebuild.settings import BuildSettings
@@ -47,12 +47,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build(BuildSettings(out_dir=out))
     with static_server(out / "site") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as instance:
-        yield instance
 
 
 @pytest.mark.parametrize("path", CASES)

@@ -1,0 +1,40 @@
+"""Fixtures of the browser tests: one local mode and one Chromium for the whole run, so the
+form tests and the campaign-tag tests don't each build the site and start the stand-in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from browser import chromium
+from localdev.process import LocalModeProcess
+from localdev.state import State
+from playwright.sync_api import Browser, Page
+
+
+@pytest.fixture(scope="session")
+def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[State]:
+    """The local mode on free loopback ports, with its own build and state file."""
+    out = tmp_path_factory.mktemp("localdev-e2e")
+    with LocalModeProcess(["--out", str(out)]) as process:
+        yield process.start(timeout=240)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def page_without_js(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
