@@ -1,5 +1,5 @@
-"""Fixtures of the browser tests: one local mode and one Chromium for the whole run, so the
-form tests and the campaign-tag tests don't each build the site and start the stand-in."""
+"""Fixtures of the browser tests: one local mode for the whole run, so the form tests and the
+campaign-tag tests don't each build the site and start the stand-in; a Chromium per module."""
 
 from __future__ import annotations
 
@@ -20,8 +20,10 @@ def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[State]:
         yield process.start(timeout=240)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    # Per module: Playwright's sync API allows one running instance, and the infra and
+    # integration tests start their own.
     with chromium() as launched:
         yield launched
 

@@ -1,7 +1,7 @@
 """The forms in the site, in Debian's headless Chromium, against the local mode.
 
-One local mode (site built for its own address, real handlers, moto stand-in) and one
-browser for the whole run (`conftest.py`). Each test checks what the merchant sees AND
+One local mode for the whole run (site built for its own address, real handlers, moto
+stand-in; `conftest.py`). Each test checks what the merchant sees AND
 what the table holds.
 """
 
