@@ -30,6 +30,8 @@ REQUIREMENTS = Path(__file__).with_name("lambda-requirements.txt")
 RUNTIME_VERSION = "3.13"  # the template's Runtime: python3.13
 SOURCES = {
     REPO / "functions" / "forms_api": Path("forms_api"),
+    # The one model of the content data: the functions validate content/data with it.
+    REPO / "functions" / "content_model": Path("content_model"),
     REPO / "content" / "data": Path("content") / "data",
 }
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
@@ -82,12 +84,27 @@ def compile_bytecode(dest: Path, python: Path) -> None:
     subprocess.run([*command, str(dest)], check=True)  # noqa: S603 - fixed arguments
 
 
+VERSION_FILE = "content-version.txt"
+
+
+def stamp(dest: Path) -> str:
+    """Write the content version of the data the bundle carries (the publish command
+    compares it with the site's, see site/sitebuild/build.py)."""
+    sys.path.insert(0, str(REPO / "functions"))
+    from content_model import content_version
+
+    version = content_version(dest / "content" / "data")
+    (dest / VERSION_FILE).write_text(version + "\n", encoding="utf-8")
+    return version
+
+
 def bundle(dest: Path, *, dependencies: bool = True, compile_with: Path | None = None) -> None:
     """Write a fresh bundle into `dest` (emptied first: a removed module must not linger)."""
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
     copy_sources(dest)
+    stamp(dest)
     if dependencies:
         install_requirements(dest)
     if compile_with is not None:

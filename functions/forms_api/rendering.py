@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from forms_api.domain.content import ProgramData
+from content_model import Content
 
 if TYPE_CHECKING:
     import jinja2
@@ -33,7 +33,7 @@ def environment() -> jinja2.Environment:
 
 
 def form_context(
-    data: ProgramData,
+    data: Content,
     lang: str,
     *,
     action: str,
@@ -43,31 +43,29 @@ def form_context(
     """What the form partials expect: language, strings, options, values kept, errors by field."""
     return {
         "lang": lang,
-        "t": data.messages[lang].get("form", {}),
+        "t": data.strings_in(lang).form,
         "action": action,
         # The page's language is the default answer to "preferred language".
         "values": {"language": lang, **(values or {})},
         "errors": errors or {},
         "phase": data.program.phase,
-        "sector_options": [(s.code, getattr(s, f"name_{lang}")) for s in data.sectors.values()],
-        "region_options": [
-            (r.code, f"{r.code} – {getattr(r, f'name_{lang}')}") for r in data.regions.values()
-        ],
-        "branch_options": [(b.id, getattr(b, f"name_{lang}")) for b in data.branches.values()],
+        "sector_options": [(s.code, s.name(lang)) for s in data.sectors],
+        "region_options": [(r.code, f"{r.code} – {r.name(lang)}") for r in data.regions],
+        "branch_options": [(b.id, b.name(lang)) for b in data.branches],
         "questionnaire": data.questionnaire,
     }
 
 
-def field_label(data: ProgramData, lang: str, field: str) -> str:
+def field_label(data: Content, lang: str, field: str) -> str:
     """The label a field shows, so the error summary names the field it links to."""
     if field.startswith("answers."):
         question = data.questionnaire.questions.get(field.removeprefix("answers."))
         return question.text(lang) if question else ""
-    label = data.messages[lang].get("form", {}).get(f"{field}_label", "")
+    label = data.strings_in(lang).form.get(f"{field}_label", "")
     return str(label)
 
 
-def summary_item(data: ProgramData, lang: str, field: str, message: str) -> str:
+def summary_item(data: Content, lang: str, field: str, message: str) -> str:
     """« Label : message » (French spacing) or "Label: message"."""
     label = field_label(data, lang, field) if field else ""
     if not label:
@@ -90,9 +88,9 @@ def site_form(data_dir: Path, lang: str, form: str, api_base_url: str) -> str:
     The site and the no-JS answers render one template from one data folder, so a
     question added to assessment.yml shows on both and the two cannot drift.
     """
-    from forms_api.domain.content import load_program_data
+    from content_model import cached_content
 
-    data = load_program_data(data_dir)
+    data = cached_content(data_dir)
     action = f"{api_base_url.rstrip('/')}/{FORM_ROUTES[form]}"
     context = form_context(data, lang, action=action)
     return environment().get_template(FORM_TEMPLATES[form]).render(**context)

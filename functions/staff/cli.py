@@ -111,9 +111,7 @@ def run_export(args: argparse.Namespace, store: StaffStore) -> int:
         print("  " + ", ".join(content.branch_ids), file=sys.stderr)
         return 2
     end = args.end or audit.utc_now().date()
-    data, count = exports.export_branch(
-        store, args.branch, args.start, end, content.labels, args.language
-    )
+    data, count = exports.export_branch(store, args.branch, args.start, end, content, args.language)
     output: Path = args.output or Path(f"{args.branch}_{args.start}_{end}.csv")
     write_private(output, data)
     audit.record(store, "export", count, branch=args.branch)
@@ -164,9 +162,7 @@ def run_privacy(args: argparse.Namespace, store: StaffStore) -> int:
 
 def run_mail_preview(args: argparse.Namespace) -> int:
     """Fill the e-mail templates with a fictional registration, for staff editing them."""
-    from forms_api.mailer import load_mail_content, mails_for
-
-    from staff.content import data_dir
+    from forms_api.mailer import mails_for
 
     example = {
         "reference": "ABCD2345",
@@ -181,7 +177,7 @@ def run_mail_preview(args: argparse.Namespace) -> int:
         "region": "04",
         "employees": 12,
     }
-    content = load_mail_content(data_dir())
+    content = load_content()
     mails = mails_for(example, content, "https://example.org", fallback="succursale@example.org")
     for mail in mails:
         print(f"To: {', '.join(mail.to)}\nSubject: {mail.subject}\n\n{mail.body}\n{'=' * 72}")

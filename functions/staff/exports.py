@@ -15,7 +15,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from staff.content import Labels
+from content_model import Content
+
 from staff.ports import Item, StaffStore
 
 # (stored attribute, header, code table whose label replaces the code)
@@ -61,24 +62,24 @@ def cell_text(value: Any, language: str) -> str:
     return str(value)
 
 
-def row(item: Item, labels: Labels, language: str) -> list[str]:
+def row(item: Item, content: Content, language: str) -> list[str]:
     cells = []
     for attribute, _header, code_table in COLUMNS:
         value = item.get(attribute)
         if code_table is not None and value is not None:
-            value = labels.label(code_table, str(value), language)
+            value = content.label(code_table, str(value), language)
         cells.append(neutralise(cell_text(value, language)))
     return cells
 
 
-def to_csv(items: Iterable[Item], labels: Labels, language: str = "fr") -> tuple[bytes, int]:
+def to_csv(items: Iterable[Item], content: Content, language: str = "fr") -> tuple[bytes, int]:
     """The CSV file's bytes and the number of registrations in it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([header for _attribute, header, _table in COLUMNS])
     count = 0
     for item in items:
-        writer.writerow(row(item, labels, language))
+        writer.writerow(row(item, content, language))
         count += 1
     return buffer.getvalue().encode("utf-8-sig"), count
 
@@ -90,7 +91,7 @@ def gsi1_range(start: date, end: date) -> tuple[str, str]:
 
 
 def export_branch(
-    store: StaffStore, branch: str, start: date, end: date, labels: Labels, language: str = "fr"
+    store: StaffStore, branch: str, start: date, end: date, content: Content, language: str = "fr"
 ) -> tuple[bytes, int]:
     low, high = gsi1_range(start, end)
-    return to_csv(store.branch_registrations(branch, low, high), labels, language)
+    return to_csv(store.branch_registrations(branch, low, high), content, language)

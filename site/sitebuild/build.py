@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from content_model import LANGUAGES, PLACEHOLDER, Content, DataError, Language, load_content
 
 from .feeds import write_feed
-from .models import LANGUAGES, PLACEHOLDER, DataError, Language, SiteData, load_site_data
 from .pages import HREFLANG, SitePlan, plan_site
 from .render import make_environment, stage_language
 from .settings import REPO_ROOT, BuildSettings
@@ -40,11 +40,11 @@ class BuildResult:
     seconds: float
 
 
-def language_config(data: SiteData, plan: SitePlan, lang: Language) -> dict[str, Any]:
+def language_config(data: Content, plan: SitePlan, lang: Language) -> dict[str, Any]:
     """The shared `mkdocs.yml` with this language's paths, URL, nav and theme language."""
     settings = plan.settings
     config: dict[str, Any] = yaml.safe_load(BASE_CONFIG.read_text(encoding="utf-8"))
-    strings = data.strings[lang]["site"]
+    strings = data.strings[lang].site
     config.update(
         site_url=f"{settings.site_url}{lang}/",
         site_description=strings["description"],
@@ -111,14 +111,14 @@ def write_sitemaps(plan: SitePlan) -> None:
         path.with_suffix(".xml.gz").write_bytes(gzip.compress(xml.encode(), mtime=0))
 
 
-def write_root_pages(data: SiteData, plan: SitePlan) -> None:
+def write_root_pages(data: Content, plan: SitePlan) -> None:
     """`/` (language choice), short-link redirect pages and robots.txt."""
     env = make_environment(autoescape=True)
     site_dir = plan.settings.site_dir
     homes = {lang: plan.find(lang, "home") for lang in LANGUAGES}
     (site_dir / "index.html").write_text(
         env.get_template("root-index.html.j2").render(
-            strings={lang: data.strings[lang]["site"] for lang in LANGUAGES},
+            strings={lang: data.strings[lang].site for lang in LANGUAGES},
             program=data.program,
             homes={lang: plan.site_path(homes[lang]) for lang in LANGUAGES},
             alternates=plan.alternates(homes["fr"]),
@@ -138,7 +138,7 @@ def write_root_pages(data: SiteData, plan: SitePlan) -> None:
                 lang=lang,
                 target=target,
                 absolute=plan.settings.site_url + link.to.lstrip("/"),
-                strings=data.strings[lang]["site"],
+                strings=data.strings[lang].site,
             ),
             encoding="utf-8",
         )
@@ -151,7 +151,7 @@ def write_root_pages(data: SiteData, plan: SitePlan) -> None:
 def build(settings: BuildSettings) -> BuildResult:
     """The whole site into `settings.site_dir`; raises DataError or BuildError."""
     started = time.perf_counter()
-    data = load_site_data(settings.data_dir)
+    data = load_content(settings.data_dir)
     plan = plan_site(data, settings)
 
     placeholders: dict[Language, list[str]] = {}
@@ -181,6 +181,9 @@ def build(settings: BuildSettings) -> BuildResult:
     _run_generators(configs)
     write_sitemaps(plan)
     write_root_pages(data, plan)
+    # What the pages were built from: the publish command ships them only with functions
+    # carrying the same content (infra/bundle.py stamps the bundle the same way).
+    (settings.site_dir / "content-version.txt").write_text(data.version + "\n", encoding="utf-8")
     for lang in LANGUAGES:
         write_feed(data, plan, lang)
     return BuildResult(plan, placeholders, time.perf_counter() - started)

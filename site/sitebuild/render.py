@@ -15,9 +15,9 @@ from typing import Any
 
 import jinja2
 import yaml
+from content_model import PLACEHOLDER, Content, DataError, Language
 from forms_api.rendering import site_form
 
-from .models import PLACEHOLDER, DataError, Language, SiteData
 from .pages import HREFLANG, Page, SitePlan
 from .settings import REPO_ROOT
 
@@ -57,11 +57,11 @@ def split_front_matter(text: str, source: Path) -> tuple[dict[str, Any], str]:
 class Renderer:
     """Renders the pages of one language, recording the placeholders it shows."""
 
-    def __init__(self, data: SiteData, plan: SitePlan, lang: Language) -> None:
+    def __init__(self, data: Content, plan: SitePlan, lang: Language) -> None:
         self.data = data
         self.plan = plan
         self.lang = lang
-        self.strings: dict[str, Any] = data.strings[lang]["site"]
+        self.strings: dict[str, Any] = data.strings[lang].site
         self.placeholders: list[str] = []
         self._current = ""
         self.env = make_environment()
@@ -165,14 +165,14 @@ class Renderer:
                 "href": self.plan.site_path(pair),
                 "lang": pair.lang,
                 "hreflang": HREFLANG[pair.lang],
-                "label": self.data.strings[pair.lang]["site"]["language_name"],
+                "label": self.data.strings[pair.lang].site["language_name"],
             },
         }
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
         return f"---\n{front}---\n{body}"
 
 
-def stage_language(data: SiteData, plan: SitePlan, lang: Language, docs_dir: Path) -> list[str]:
+def stage_language(data: Content, plan: SitePlan, lang: Language, docs_dir: Path) -> list[str]:
     """Writes a language's Markdown and assets into `docs_dir`; returns placeholder uses."""
     if docs_dir.exists():
         shutil.rmtree(docs_dir)

@@ -113,10 +113,10 @@ def bench_latency(requests: int) -> None:
             client, {"ProgramTable": "bench-program", "IdempotencyTable": "bench-idempotency"}
         )
         # The phase decides what is stored; measure real registrations.
-        from forms_api.domain import content
+        import content_model as content
         from forms_api.handlers import registration
 
-        data = content.load_program_data(data_dir)
+        data = content.cached_content(data_dir)
         phase = data.program.phase
         events = [
             json_event(

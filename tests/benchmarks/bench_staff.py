@@ -190,7 +190,7 @@ def main(count: int) -> None:
         data, rows = timed(
             f"export one branch, whole year ({count // len(branches)} rows)",
             lambda: exports.export_branch(
-                store, "mauricie", date(2026, 1, 1), date(2026, 12, 31), content.labels
+                store, "mauricie", date(2026, 1, 1), date(2026, 12, 31), content
             ),
         )
         print(f"  CSV {len(data) / 1024:.0f} KiB, {rows} rows, Query calls {calls.count('Query')}")

@@ -19,6 +19,11 @@ def test_the_bundle_holds_the_package_and_the_content_data(tmp_path: Path) -> No
     assert (dest / "forms_api" / "handlers" / "registration.py").is_file()
     assert (dest / "forms_api" / "handlers" / "assessment.py").is_file()
     assert (dest / "content" / "data" / "program.yml").is_file()
+    assert (dest / "content_model" / "models.py").is_file()
+    from content_model import content_version
+
+    stamped = (dest / "content-version.txt").read_text(encoding="utf-8").strip()
+    assert stamped == content_version(REPO / "content" / "data")
     assert not (dest / "forms_api" / "removed_module.py").exists()
     assert not list(dest.rglob("__pycache__"))
 
@@ -37,7 +42,7 @@ def test_the_handlers_import_from_the_bundle_alone(tmp_path: Path) -> None:
     code = (
         "import sys, importlib; sys.path.insert(0, sys.argv[1]); "
         "[importlib.import_module(m) for m in sys.argv[2:]]; "
-        "import forms_api; print(forms_api.__file__)"
+        "import forms_api, content_model; print(forms_api.__file__, content_model.__file__)"
     )
     done = subprocess.run(
         [sys.executable, "-I", "-c", code, str(dest), *modules],
@@ -48,7 +53,7 @@ def test_the_handlers_import_from_the_bundle_alone(tmp_path: Path) -> None:
         env={"CONTENT_DATA_DIR": str(dest / "content" / "data")},
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().startswith(str(dest))
+    assert all(path.startswith(str(dest)) for path in done.stdout.split())
 
 
 def test_the_template_takes_its_code_from_the_bundle_folder() -> None:

@@ -159,7 +159,7 @@ def test_the_form_partial_and_the_scoring_read_the_same_file(
 ) -> None:
     """Change the questionnaire in CONTENT_DATA_DIR: the rendered form and the stored
     assessment both follow, so the site (which includes the partial) and the function agree."""
-    from forms_api.domain.content import load_program_data
+    from content_model import cached_content as load_program_data
     from forms_api.rendering import form_context, render
 
     raw = questionnaire(forms_env)
@@ -188,7 +188,7 @@ def test_the_form_partial_and_the_scoring_read_the_same_file(
 
 
 def test_registration_partial_follows_the_phase(forms_env: Path) -> None:
-    from forms_api.domain.content import load_program_data
+    from content_model import cached_content as load_program_data
     from forms_api.rendering import form_context, render
     from forms_support import set_phase
 

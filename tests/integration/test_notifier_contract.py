@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import boto3
+import content_model
 import pytest
 from forms_events import FakeContext, json_event, response_json, valid_registration
 from forms_support import TABLES
@@ -42,7 +43,6 @@ def stream_event(client: Any, stream_arn: str) -> dict[str, Any]:
 def test_a_posted_registration_is_mailed_and_found_by_the_staff_tools(
     dynamodb: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from forms_api import mailer
     from forms_api.handlers import notifier, registration
     from staff import exports, privacy
     from staff.content import load_content
@@ -56,7 +56,7 @@ def test_a_posted_registration_is_mailed_and_found_by_the_staff_tools(
     boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
     monkeypatch.setenv("MAIL_SENDER", SENDER)
     monkeypatch.setenv("BRANCH_NOTICE_FALLBACK", FALLBACK)  # branches.yml: still placeholders
-    for cache in (notifier.get_mailer, notifier.get_send_once, mailer.cached_mail_content):
+    for cache in (notifier.get_mailer, notifier.get_send_once, content_model.cached_content):
         cache.cache_clear()
 
     # When a merchant registers in English through the forms API
@@ -82,12 +82,12 @@ def test_a_posted_registration_is_mailed_and_found_by_the_staff_tools(
     # And the staff tools find it through the indexes
     store = DynamoStaffStore(TABLES["ProgramTable"], region=REGION)
     today = datetime.now(UTC).date()
-    data, count = exports.export_branch(store, "mauricie", today, today, load_content().labels)
+    data, count = exports.export_branch(store, "mauricie", today, today, load_content())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert count == 1 and rows[1][0] == reference
     findings = privacy.find(store, privacy.Lookup(email=" JOSEE.COTE@example.ca"))
     assert findings.references == [reference]
     assert {sk for _pk, sk in findings.keys} == {"REG", "NEQ"}
 
-    for cache in (notifier.get_mailer, notifier.get_send_once, mailer.cached_mail_content):
+    for cache in (notifier.get_mailer, notifier.get_send_once, content_model.cached_content):
         cache.cache_clear()

@@ -110,7 +110,7 @@ def store(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[DynamoStaffStore, l
 def test_export_queries_gsi1_and_never_scans(store: tuple[DynamoStaffStore, list[str]]) -> None:
     staff_store, operations = store
     data, count = exports.export_branch(
-        staff_store, "mauricie", date(2026, 11, 1), date(2026, 11, 4), load_content().labels
+        staff_store, "mauricie", date(2026, 11, 1), date(2026, 11, 4), load_content()
     )
     assert count == 2
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))

@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from content_model import Content, load_content
+from content_model.models import Questionnaire
 from forms_api.domain import rules
 from forms_api.domain.assessment import score
-from forms_api.domain.content import ProgramData, Questionnaire, load_program_data
 from forms_api.domain.errors import (
     DuplicateRegistration,
     InvalidSubmission,
@@ -28,8 +29,8 @@ DATA_DIR = Path(__file__).resolve().parents[2] / "content" / "data"
 NOW = datetime(2026, 11, 28, 15, 30, tzinfo=UTC)
 
 
-def data_in_phase(phase: str) -> ProgramData:
-    data = load_program_data(DATA_DIR)
+def data_in_phase(phase: str) -> Content:
+    data = load_content(DATA_DIR)
     program = data.program.model_copy(update={"phase": phase})
     return data.model_copy(update={"program": program})
 
@@ -148,7 +149,7 @@ def test_references_are_short_unambiguous_and_random() -> None:
 
 
 def test_expiry_follows_the_retention_period_of_program_yml() -> None:
-    days = load_program_data(DATA_DIR).program.privacy.retention_days
+    days = load_content(DATA_DIR).program.privacy.retention_days
     assert rules.expires_at(NOW, days) == int((NOW + timedelta(days=days)).timestamp())
 
 
@@ -160,9 +161,7 @@ def test_open_phase_stores_a_registration_with_branch_from_region() -> None:
     stored = register(submission(), data_in_phase("open"), repo, NOW)
     assert stored.kind == "registration"
     assert stored.branch == "mauricie"  # region 17 Centre-du-Québec → Mauricie branch
-    assert (
-        stored.privacy_notice_version == load_program_data(DATA_DIR).program.privacy.notice_version
-    )
+    assert stored.privacy_notice_version == load_content(DATA_DIR).program.privacy.notice_version
     assert repo.registrations[stored.reference] == stored
 
 
@@ -245,7 +244,7 @@ def test_spam_defences() -> None:
 
 
 def questionnaire() -> Questionnaire:
-    return load_program_data(DATA_DIR).questionnaire
+    return load_content(DATA_DIR).questionnaire
 
 
 def answers_at(position: str) -> dict[str, str]:

@@ -98,7 +98,7 @@ def test_neutralise_prefixes_only_cells_a_spreadsheet_would_evaluate(
 
 def test_csv_bytes_open_in_french_excel() -> None:
     item = registration("ABCD2345", legal_name='=cmd|" /C calc"!A0', utm_campaign="@lancement")
-    data, count = exports.to_csv([item], CONTENT.labels, "fr")
+    data, count = exports.to_csv([item], CONTENT, "fr")
 
     assert count == 1
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
@@ -122,7 +122,7 @@ def test_csv_bytes_open_in_french_excel() -> None:
 
 def test_csv_in_english_uses_english_labels_and_keeps_unknown_codes() -> None:
     item = registration("ABCD2345", sector="retired_code")
-    data, _count = exports.to_csv([item], CONTENT.labels, "en")
+    data, _count = exports.to_csv([item], CONTENT, "en")
     by_header = dict(zip(*rows(data), strict=True))
     assert by_header["Secteur / Sector"] == "retired_code"
     assert by_header["Succursale / Branch"] == "ÉEQ – Mauricie"
@@ -140,7 +140,7 @@ def test_export_keeps_the_date_range_inclusive_and_the_branch_only() -> None:
         ]
     )
     data, count = exports.export_branch(
-        store, "mauricie", date(2026, 11, 1), date(2026, 11, 30), CONTENT.labels
+        store, "mauricie", date(2026, 11, 1), date(2026, 11, 30), CONTENT
     )
     assert count == 2
     assert [row[0] for row in rows(data)[1:]] == ["BBBB3333", "CCCC4444"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from forms_api.domain.content import ProgramData, Questionnaire
+from content_model import Content
+from content_model.models import Questionnaire
+
 from forms_api.domain.errors import FieldProblem, InvalidSubmission
 from forms_api.domain.models import Assessment, AssessmentResult, DimensionResult
 from forms_api.domain.ports import ProgramRepository
@@ -32,14 +34,6 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, str]) -> None
         raise InvalidSubmission(problems)
 
 
-def level_for(questionnaire: Questionnaire, score: int) -> str:
-    level = questionnaire.levels[0].code
-    for candidate in questionnaire.levels:
-        if score >= candidate.min_score:
-            level = candidate.code
-    return level
-
-
 def score(questionnaire: Questionnaire, answers: dict[str, str], lang: str) -> AssessmentResult:
     """Each dimension scores 0–100 (points over the maximum); overall is their mean,
     so a dimension with more questions does not weigh more."""
@@ -52,7 +46,7 @@ def score(questionnaire: Questionnaire, answers: dict[str, str], lang: str) -> A
             points += chosen.score
             maximum += question.max_score
         value = round(100 * points / maximum) if maximum else 0
-        level = level_for(questionnaire, value)
+        level = questionnaire.level_for(value)
         results.append(
             DimensionResult(dimension.id, value, level, dimension.recommendations[level](lang))
         )
@@ -60,7 +54,7 @@ def score(questionnaire: Questionnaire, answers: dict[str, str], lang: str) -> A
     return AssessmentResult(
         questionnaire_version=questionnaire.version,
         score=overall,
-        level=level_for(questionnaire, overall),
+        level=questionnaire.level_for(overall),
         dimensions=tuple(results),
     )
 
@@ -69,7 +63,7 @@ def assess(
     answers: dict[str, str],
     reference: str | None,
     lang: str,
-    data: ProgramData,
+    data: Content,
     repository: ProgramRepository,
     now: datetime,
 ) -> AssessmentResult:

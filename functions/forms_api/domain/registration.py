@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from forms_api.domain.content import ProgramData
+from content_model import Content
+
 from forms_api.domain.errors import (
     FieldProblem,
     InvalidSubmission,
@@ -44,7 +45,7 @@ def check_not_spam(honeypot: str, rendered_at: int | None, now: datetime, min_se
         raise SubmissionRefused([FieldProblem("", "submission_too_fast")])
 
 
-def check_admission(submission: Submission, data: ProgramData) -> None:
+def check_admission(submission: Submission, data: Content) -> None:
     """Phase first, then the fields the phase needs, then eligibility."""
     phase = data.program.phase
     if phase == "closed":
@@ -61,14 +62,14 @@ def check_admission(submission: Submission, data: ProgramData) -> None:
         and submission.employees > data.program.eligibility.max_employees
     ):
         problems.append(FieldProblem("employees", "ineligible_employees"))
-    if submission.sector is not None and not data.sectors[submission.sector].retail:
+    if submission.sector is not None and not data.sectors_by_code[submission.sector].retail:
         problems.append(FieldProblem("sector", "ineligible_sector"))
     if problems:
         raise NotEligible(problems)
 
 
 def build_registration(
-    submission: Submission, data: ProgramData, now: datetime, reference: str
+    submission: Submission, data: Content, now: datetime, reference: str
 ) -> Registration:
     phase = data.program.phase
     kept = submission
@@ -99,7 +100,7 @@ def build_registration(
 
 
 def register(
-    submission: Submission, data: ProgramData, repository: ProgramRepository, now: datetime
+    submission: Submission, data: Content, repository: ProgramRepository, now: datetime
 ) -> Registration:
     """Store a registration (or waitlist entry) under a fresh reference."""
     check_admission(submission, data)

@@ -116,7 +116,7 @@ def post_assessment(body: AssessmentRequest) -> Response[Any]:
     )
     if not http.is_form_post(event):
         return http.json_response(201, answer)
-    t = data.messages[lang]["form"]
+    t = data.strings_in(lang).form
     return http.html_response(
         200,
         "assessment_result.html",

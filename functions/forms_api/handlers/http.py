@@ -21,9 +21,9 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 from aws_lambda_powertools.metrics import MetricUnit
+from content_model import Content, cached_content
 from pydantic import BaseModel
 
-from forms_api.domain.content import ProgramData, load_program_data
 from forms_api.domain.errors import (
     DomainError,
     DuplicateRegistration,
@@ -98,8 +98,8 @@ def error_doc(description: str) -> Any:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-def program_data() -> ProgramData:
-    return load_program_data(get_settings().content_data_dir)
+def program_data() -> Content:
+    return cached_content(get_settings().content_data_dir)
 
 
 def now() -> datetime:
@@ -160,7 +160,7 @@ def visitor_language(event: dict[str, Any], chosen: str | None = None) -> str:
 # --- answering -------------------------------------------------------------------
 
 
-def messages_for(problems: list[FieldProblem], data: ProgramData) -> list[dict[str, Any]]:
+def messages_for(problems: list[FieldProblem], data: Content) -> list[dict[str, Any]]:
     return [
         {
             "field": p.field,
@@ -206,7 +206,7 @@ class FormPage:
         *,
         name: str,
         partial: str,
-        title_key: Callable[[ProgramData], str],
+        title_key: Callable[[Content], str],
         field_id: Callable[[str], str],
         action: str,
     ) -> None:
@@ -254,7 +254,7 @@ def error_response(event: dict[str, Any], error: DomainError, page: FormPage) ->
         return page.render_errors(event, status, error.problems)
     data = program_data()
     lang = visitor_language(event)
-    t = data.messages[lang]["form"]
+    t = data.strings_in(lang).form
     title_key = next(key for cls, key in TITLE_BY_ERROR.items() if isinstance(error, cls))
     context = {
         "lang": lang,
@@ -286,7 +286,7 @@ def validation_problems(errors: list[Any]) -> list[FieldProblem]:
 def install_error_handlers(app: APIGatewayHttpResolver, page: FormPage) -> None:
     def known(problems: list[FieldProblem]) -> list[FieldProblem]:
         # A pydantic error type we have no message for reads as a generic invalid value.
-        codes = program_data().messages["fr"].get("errors", {})
+        codes = program_data().strings["fr"].errors
         return [p if p.code in codes else FieldProblem(p.field, "invalid_value") for p in problems]
 
     def _invalid(error: RequestValidationError) -> Response[Any]:

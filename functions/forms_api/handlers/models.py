@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from content_model import Content, cached_content
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from forms_api.domain import rules
-from forms_api.domain.content import ProgramData, load_program_data
 from forms_api.domain.errors import RuleViolation
 from forms_api.domain.models import Submission
 from forms_api.settings import get_settings
@@ -20,8 +20,8 @@ from forms_api.settings import get_settings
 ANSWER_PREFIX = "answers."
 
 
-def _data() -> ProgramData:
-    return load_program_data(get_settings().content_data_dir)
+def _data() -> Content:
+    return cached_content(get_settings().content_data_dir)
 
 
 def _rule(function: Any, value: Any, **kwargs: Any) -> Any:
@@ -112,21 +112,21 @@ class RegistrationRequest(_Request):
     @field_validator("sector", mode="after")
     @classmethod
     def _sector(cls, value: str | None) -> str | None:
-        if value is not None and value not in _data().sectors:
+        if value is not None and value not in _data().sectors_by_code:
             raise PydanticCustomError("invalid_choice", "invalid_choice")
         return value
 
     @field_validator("region", mode="after")
     @classmethod
     def _region(cls, value: str) -> str:
-        if value not in _data().regions:
+        if value not in _data().regions_by_code:
             raise PydanticCustomError("invalid_choice", "invalid_choice")
         return value
 
     @field_validator("branch", mode="after")
     @classmethod
     def _branch(cls, value: str | None) -> str | None:
-        if value is not None and value not in _data().branches:
+        if value is not None and value not in _data().branches_by_id:
             raise PydanticCustomError("invalid_choice", "invalid_choice")
         return value
 

@@ -86,7 +86,7 @@ def post_registration(body: RegistrationRequest) -> Response[Any]:
             "language": lang,
         },
     )
-    branch = data.branches[stored["branch"]]
+    branch = data.branch(stored["branch"])
     next_key = (
         "next_step_registration" if stored["kind"] == "registration" else "next_step_waitlist"
     )
@@ -101,7 +101,7 @@ def post_registration(body: RegistrationRequest) -> Response[Any]:
     )
     if not http.is_form_post(event):
         return http.json_response(201, answer)
-    t = data.messages[lang]["form"]
+    t = data.strings_in(lang).form
     title_key = (
         "confirmation_title" if stored["kind"] == "registration" else "waitlist_confirmation_title"
     )
