@@ -15,6 +15,7 @@ from boto3.dynamodb.types import TypeSerializer
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from forms_api import keys
 from forms_api.domain.errors import (
     DuplicateRegistration,
     FieldProblem,
@@ -22,7 +23,7 @@ from forms_api.domain.errors import (
     StorageUnavailable,
 )
 from forms_api.domain.models import Assessment, Registration
-from forms_api.domain.rules import email_key, iso_utc
+from forms_api.domain.rules import iso_utc
 from forms_api.settings import get_settings
 
 # A Lambda invocation has seconds, not minutes: fail fast and let the visitor retry.
@@ -41,13 +42,10 @@ def registration_item(registration: Registration) -> dict[str, Any]:
     item = asdict(registration)
     created = iso_utc(registration.created_at)
     item.update(
-        pk=f"REG#{registration.reference}",
-        sk="REG",
+        keys.registration(registration.reference),
         created_at=created,
-        gsi1pk=f"BRANCH#{registration.branch}",
-        gsi1sk=f"{created}#{registration.reference}",
-        gsi2pk=email_key(registration.email),
-        gsi2sk=created,
+        **keys.branch_index(registration.branch, created, registration.reference),
+        **keys.email_index(registration.email, created),
     )
     return item
 
@@ -58,11 +56,9 @@ def assessment_item(assessment: Assessment) -> dict[str, Any]:
     item["created_at"] = created
     item["kind"] = "assessment"
     if assessment.reference:
-        item.update(
-            pk=f"REG#{assessment.reference}", sk=f"ASM#{created}#{assessment.assessment_id}"
-        )
+        item.update(keys.linked_assessment(assessment.reference, created, assessment.assessment_id))
     else:
-        item.update(pk=f"ASM#{assessment.assessment_id}", sk="ASM")
+        item.update(keys.lone_assessment(assessment.assessment_id))
     return item
 
 
@@ -101,8 +97,7 @@ class DynamoProgramRepository:
         ]
         if registration.neq:
             guard = {
-                "pk": f"NEQ#{registration.neq}",
-                "sk": "NEQ",
+                **keys.neq_guard(registration.neq),
                 "reference": registration.reference,
                 "expires_at": registration.expires_at,
             }
@@ -134,7 +129,7 @@ class DynamoProgramRepository:
         try:
             response = self._client.get_item(
                 TableName=self._table,
-                Key={"pk": {"S": f"REG#{reference}"}, "sk": {"S": "REG"}},
+                Key=_attributes(dict(keys.registration(reference))),
                 ProjectionExpression="pk",
             )
         except ClientError as error:

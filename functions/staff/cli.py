@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from forms_api.domain.errors import RuleViolation
+
 from staff import audit, exports, privacy, summary
 from staff.content import load_content
 from staff.ports import StaffStore
@@ -135,7 +137,11 @@ def run_summary(args: argparse.Namespace, store: StaffStore) -> int:
 
 def run_privacy(args: argparse.Namespace, store: StaffStore) -> int:
     lookup = privacy.Lookup(email=args.email, neq=args.neq, reference=args.reference)
-    findings = privacy.find(store, lookup)
+    try:
+        findings = privacy.find(store, lookup)
+    except RuleViolation:
+        print("NEQ invalide : 10 chiffres. / Invalid NEQ: 10 digits.", file=sys.stderr)
+        return 2
     count = len(findings.items)
     if args.action == "find":
         for pk, sk in findings.keys:

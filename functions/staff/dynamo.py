@@ -15,6 +15,7 @@ from typing import Any
 
 import boto3
 from boto3.dynamodb.conditions import Key as KeyCondition
+from forms_api import keys
 
 from staff.ports import Item, Key
 
@@ -90,16 +91,18 @@ class DynamoStaffStore:
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def branch_registrations(self, branch: str, start: str, end: str) -> Iterator[Item]:
-        condition = KeyCondition("gsi1pk").eq(f"BRANCH#{branch}") & KeyCondition("gsi1sk").between(
-            start, end
-        )
-        return self._query_all(IndexName="gsi1", KeyConditionExpression=condition)
+        condition = KeyCondition("gsi1pk").eq(keys.branch_partition(branch)) & KeyCondition(
+            "gsi1sk"
+        ).between(start, end)
+        return self._query_all(IndexName=keys.BRANCH_INDEX, KeyConditionExpression=condition)
 
     def keys_by_email_hash(self, email_hash: str) -> list[Key]:
-        condition = KeyCondition("gsi2pk").eq(f"EMAIL#{email_hash}")
+        condition = KeyCondition("gsi2pk").eq(keys.email_partition_of_hash(email_hash))
         return [
             (str(item["pk"]), str(item["sk"]))
-            for item in self._query_all(IndexName="gsi2", KeyConditionExpression=condition)
+            for item in self._query_all(
+                IndexName=keys.EMAIL_INDEX, KeyConditionExpression=condition
+            )
         ]
 
     def get(self, pk: str, sk: str) -> Item | None:
@@ -124,7 +127,10 @@ class DynamoStaffStore:
             page = client.query(
                 TableName=self._table_name,
                 KeyConditionExpression="pk = :pk AND begins_with(sk, :asm)",
-                ExpressionAttributeValues={":pk": f"REG#{reference}", ":asm": "ASM#"},
+                ExpressionAttributeValues={
+                    ":pk": keys.registration_partition(reference),
+                    ":asm": keys.ASSESSMENT_PREFIX,
+                },
                 ExpressionAttributeNames={"#level": "level"},
                 ProjectionExpression="#level",
                 ScanIndexForward=False,

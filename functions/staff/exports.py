@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from content_model import Content
+from forms_api import keys
 
 from staff.ports import Item, StaffStore
 
@@ -85,9 +86,8 @@ def to_csv(items: Iterable[Item], content: Content, language: str = "fr") -> tup
 
 
 def gsi1_range(start: date, end: date) -> tuple[str, str]:
-    """Bounds on `gsi1sk` (`<created_at>#<ref>`) covering whole days, both inclusive."""
-    # '~' sorts after every character of an ISO time and a reference.
-    return start.isoformat(), end.isoformat() + "~"
+    """Bounds on the branch index's sort key covering whole days, both inclusive."""
+    return keys.branch_range(start.isoformat(), end.isoformat())
 
 
 def export_branch(

@@ -485,13 +485,13 @@ def test_access_patterns_without_scan(dynamodb: Any) -> None:
         ExpressionAttributeValues={":b": {"S": "BRANCH#mauricie"}},
     )["Items"]
     assert [i["reference"]["S"] for i in by_branch] == [mauricie]
-    from forms_api.domain.rules import email_key
+    from forms_api.keys import email_partition
 
     by_person = dynamodb.query(
         TableName=table,
         IndexName="gsi2",
         KeyConditionExpression="gsi2pk = :e",
-        ExpressionAttributeValues={":e": {"S": email_key("josee.cote@example.ca")}},
+        ExpressionAttributeValues={":e": {"S": email_partition("josee.cote@example.ca")}},
     )["Items"]
     assert [i["pk"]["S"] for i in by_person] == [f"REG#{mauricie}"]
 

@@ -7,7 +7,6 @@ requests Query gsi2 and partitions, and nothing ever calls Scan.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from collections.abc import Iterator
@@ -18,6 +17,7 @@ from typing import Any
 
 import boto3
 import pytest
+from forms_api import keys
 from localdev.tables import create_tables
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
@@ -50,25 +50,21 @@ def registration(reference: str, created_at: str, **overrides: Any) -> dict[str,
         "expires_at": Decimal(1900000000),
     }
     item.update(overrides)
-    digest = hashlib.sha256(str(item["email"]).strip().lower().encode()).hexdigest()
+    created = str(created_at)
     item.update(
-        pk=f"REG#{reference}",
-        sk="REG",
-        gsi1pk=f"BRANCH#{item['branch']}",
-        gsi1sk=f"{created_at}#{reference}",
-        gsi2pk=f"EMAIL#{digest}",
-        gsi2sk=created_at,
+        keys.registration(reference),
+        **keys.branch_index(str(item["branch"]), created, reference),
+        **keys.email_index(str(item["email"]), created),
     )
     return item
 
 
 def seed(table: Any) -> None:
     table.put_item(Item=registration("AAAA2222", "2026-11-02T09:00:00.000000Z"))
-    table.put_item(Item={"pk": "NEQ#1170000001", "sk": "NEQ", "reference": "AAAA2222"})
+    table.put_item(Item={**keys.neq_guard("1170000001"), "reference": "AAAA2222"})
     table.put_item(
         Item={
-            "pk": "REG#AAAA2222",
-            "sk": "ASM#2026-11-03T09:00:00.000000Z#x1",
+            **keys.linked_assessment("AAAA2222", "2026-11-03T09:00:00.000000Z", "x1"),
             "kind": "assessment",
             "reference": "AAAA2222",
             "level": "beginner",

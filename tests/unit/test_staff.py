@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from forms_api import keys
 from staff import cli, exports, privacy, summary
 from staff.content import load_content
 from staff.memory import MemoryStaffStore
@@ -43,26 +44,22 @@ def registration(reference: str, **overrides: Any) -> dict[str, Any]:
         "expires_at": Decimal(1900000000),
     }
     item.update(overrides)
-    digest = hashlib.sha256(str(item["email"]).strip().lower().encode()).hexdigest()
+    created = str(item["created_at"])
     item.update(
-        pk=f"REG#{reference}",
-        sk="REG",
-        gsi1pk=f"BRANCH#{item['branch']}",
-        gsi1sk=f"{item['created_at']}#{reference}",
-        gsi2pk=f"EMAIL#{digest}",
-        gsi2sk=item["created_at"],
+        keys.registration(reference),
+        **keys.branch_index(str(item["branch"]), created, reference),
+        **keys.email_index(str(item["email"]), created),
     )
     return item
 
 
 def neq_guard(neq: str, reference: str) -> dict[str, Any]:
-    return {"pk": f"NEQ#{neq}", "sk": "NEQ", "reference": reference, "expires_at": 1900000000}
+    return {**keys.neq_guard(neq), "reference": reference, "expires_at": 1900000000}
 
 
 def assessment(reference: str, created_at: str, level: str) -> dict[str, Any]:
     return {
-        "pk": f"REG#{reference}",
-        "sk": f"ASM#{created_at}#a{created_at[-3:-1]}",
+        **keys.linked_assessment(reference, created_at, f"a{created_at[-3:-1]}"),
         "kind": "assessment",
         "reference": reference,
         "level": level,

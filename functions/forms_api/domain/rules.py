@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import unicodedata
@@ -77,12 +76,6 @@ def normalise_email(value: str) -> str:
         raise RuleViolation("email_format")
     local, domain = email.rsplit("@", 1)
     return f"{local}@{domain.lower()}"
-
-
-def email_key(email: str) -> str:
-    """The GSI2 partition key: a hash, so the index never shows an address."""
-    digest = hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
-    return f"EMAIL#{digest}"
 
 
 def iso_utc(moment: datetime) -> str:

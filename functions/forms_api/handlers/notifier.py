@@ -41,6 +41,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from content_model import cached_content
 
+from forms_api import keys
 from forms_api.mailer import Mail, MailNotSent, SesMailer, mails_for
 
 logger = Logger()
@@ -101,7 +102,7 @@ def record_handler(record: DynamoDBRecord) -> None:
     if record.event_name != DynamoDBRecordEventName.INSERT or record.dynamodb is None:
         return
     image = record.dynamodb.new_image
-    if image.get("sk") != "REG":
+    if not keys.is_registration(image):
         return
     try:
         notify(image)
