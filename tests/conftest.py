@@ -54,8 +54,8 @@ def forms_env(monkeypatch: pytest.MonkeyPatch, content_dir: Path) -> Iterator[Pa
 def dynamodb(forms_env: Path) -> Iterator[Any]:
     """moto running, both tables created from the template; yields a DynamoDB client."""
     import boto3
-    from localdev.tables import create_tables
     from moto import mock_aws
+    from stack.template import create_tables
 
     with mock_aws():
         client = boto3.client("dynamodb", region_name="ca-central-1")

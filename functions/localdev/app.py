@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from stack.template import load_template
 from werkzeug.security import safe_join
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
 from localdev import edge, gateway
-from localdev.tables import load_template
 
 log = logging.getLogger("localdev")
 

@@ -7,8 +7,7 @@ from typing import Any
 
 import boto3
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-
-from localdev.tables import TABLE_ENV, create_tables, load_template
+from stack.template import TABLE_ENV, create_tables, load_template
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 REGION = "ca-central-1"

@@ -7,7 +7,6 @@ to `build/localdev.json`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -21,7 +20,6 @@ from staff.ports import Item, Key
 
 # Concurrent Queries for the summary's assessment levels: well under on-demand limits.
 LEVEL_QUERY_THREADS = 8
-LOCALDEV_FILE = Path(__file__).resolve().parents[2] / "build" / "localdev.json"
 
 
 class LocalModeNotRunning(RuntimeError):
@@ -29,24 +27,17 @@ class LocalModeNotRunning(RuntimeError):
 
 
 def local_settings(path: Path | None = None) -> tuple[str, str, str]:
-    """(endpoint URL, program table name, region) from the file the local mode writes."""
-    path = path or LOCALDEV_FILE
-    if not path.exists():
+    """(endpoint URL, program table name, region) of the running local mode, read through
+    the module that writes its state file."""
+    from localdev import state
+
+    path = path or state.STATE_FILE
+    running = state.read(path)
+    if running is None:
         raise LocalModeNotRunning(
             f"{path} introuvable : lancez d’abord `make dev`. / not found: run `make dev` first."
         )
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    endpoint = data.get("dynamodb_endpoint") or data.get("endpoint_url")
-    tables = data.get("tables") or {}
-    table = (
-        data.get("table_name")
-        or data.get("TABLE_NAME")
-        or tables.get("ProgramTable")
-        or tables.get("TABLE_NAME")
-    )
-    if not endpoint or not table:
-        raise LocalModeNotRunning(f"{path}: endpoint or table name missing / absent")
-    return str(endpoint), str(table), str(data.get("region") or "ca-central-1")
+    return running.dynamodb_endpoint, running.tables["ProgramTable"], running.region
 
 
 class DynamoStaffStore:

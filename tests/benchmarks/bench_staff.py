@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from localdev.tables import create_tables
 from moto import mock_aws
+from stack.template import create_tables
 from staff import exports, privacy, summary
 from staff.content import load_content
 from staff.dynamo import DynamoStaffStore

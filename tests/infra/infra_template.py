@@ -9,7 +9,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from localdev.tables import load_template
+from stack.template import load_template
 
 REPO = Path(__file__).resolve().parents[2]
 INFRA = REPO / "infra"

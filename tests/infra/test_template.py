@@ -19,12 +19,12 @@ from infra_template import (
     resources,
     template,
 )
-from localdev.tables import TABLE_ENV, create_tables, table_definitions
 from moto import mock_aws
 from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics
 from samtranslator.parser.parser import Parser
 from samtranslator.translator.translator import Translator
 from samtranslator.yaml_helper import yaml_parse
+from stack.template import TABLE_ENV, create_tables, table_definitions
 
 FORMS_FUNCTIONS = {
     "RegistrationFunction": "forms_api.handlers.registration.lambda_handler",

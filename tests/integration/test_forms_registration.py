@@ -393,18 +393,18 @@ def test_throttled_dynamodb_gives_503_and_nothing_half_written(dynamodb: Any) ->
 def test_logs_of_full_submissions_hold_no_personal_data(
     dynamodb: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from forms_api.handlers import http
+    from forms_api.handlers import runtime
 
     # The Logger's handler holds the stdout of import time: point it at a buffer.
     buffer = io.StringIO()
-    previous = http.logger.registered_handler.setStream(buffer)  # type: ignore[attr-defined]
+    previous = runtime.logger.registered_handler.setStream(buffer)  # type: ignore[attr-defined]
     payload = valid_registration()
     post(json_event(PATH, payload))
     post(json_event(PATH, payload))
     post(json_event(PATH, valid_registration(email="autre@example.ca")))  # duplicate
     post(form_event(PATH, as_form(valid_registration(neq="2234567890", email="bad"))))
     post(json_event(PATH, valid_registration(neq="3334567890", employees=150)))
-    http.logger.registered_handler.setStream(previous)  # type: ignore[attr-defined]
+    runtime.logger.registered_handler.setStream(previous)  # type: ignore[attr-defined]
     output = buffer.getvalue() + capsys.readouterr().out
     assert '"registration stored"' in output  # the logs were captured
     for personal in (

@@ -12,7 +12,7 @@ import pytest
 import yaml
 from localdev import edge
 from localdev.standin import REPOSITORY
-from localdev.tables import load_template
+from stack.template import load_template
 
 NODE = shutil.which("node")
 

@@ -20,10 +20,10 @@ import content_model
 import pytest
 import yaml
 from content_model import DataError, load_content
-from localdev.tables import create_tables, load_template, table_definitions
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
+from stack.template import create_tables, load_template, table_definitions
 
 REGION = "ca-central-1"
 SENDER = "inscriptions@example.org"

@@ -18,9 +18,9 @@ from typing import Any
 import boto3
 import pytest
 from forms_api import keys
-from localdev.tables import create_tables
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
+from stack.template import create_tables
 from staff import cli, exports, privacy
 from staff.content import load_content
 from staff.dynamo import DynamoStaffStore
@@ -183,7 +183,7 @@ def test_local_mode_reaches_the_stand_in_named_in_localdev_json(
         }
         localdev = tmp_path / "localdev.json"
         localdev.write_text(json.dumps(state), encoding="utf-8")
-        monkeypatch.setattr("staff.dynamo.LOCALDEV_FILE", localdev)
+        monkeypatch.setattr("localdev.state.STATE_FILE", localdev)
         monkeypatch.delenv("TABLE_NAME", raising=False)
         monkeypatch.chdir(tmp_path)
 
@@ -203,13 +203,13 @@ def test_local_mode_reaches_the_stand_in_named_in_localdev_json(
 def test_local_mode_not_running_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("staff.dynamo.LOCALDEV_FILE", tmp_path / "absent.json")
+    monkeypatch.setattr("localdev.state.STATE_FILE", tmp_path / "absent.json")
     assert cli.main(["summary", "--local"]) == 2
     assert "make dev" in capsys.readouterr().err
 
 
 def test_the_staff_policy_grants_queries_and_narrow_writes_never_scan() -> None:
-    from localdev.tables import load_template
+    from stack.template import load_template
 
     policy = load_template()["Resources"]["StaffToolsPolicy"]["Properties"]["PolicyDocument"]
     by_sid = {statement["Sid"]: statement for statement in policy["Statement"]}

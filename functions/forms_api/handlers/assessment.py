@@ -10,7 +10,8 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from forms_api.domain.assessment import assess
 from forms_api.domain.models import AssessmentResult, DimensionResult
-from forms_api.handlers import http
+from forms_api.handlers import answers, request, resolver, runtime
+from forms_api.handlers.form_page import FormPage
 from forms_api.handlers.models import (
     AssessmentRequest,
     AssessmentResponse,
@@ -20,8 +21,8 @@ from forms_api.handlers.once import Once
 from forms_api.repository import get_repository
 
 FORM = "assessment"
-app = http.new_resolver()
-page = http.FormPage(
+app = resolver.new_resolver()
+page = FormPage(
     name=FORM,
     partial="assessment_form.html",
     title_key=lambda data: "assessment_title",
@@ -30,7 +31,7 @@ page = http.FormPage(
     field_id=lambda field: "asm-" + field.replace(".", "-"),
     action="/api/assessments",
 )
-http.install_error_handlers(app, page)
+resolver.install_error_handlers(app, page)
 
 
 def _assess_stored(submission: dict[str, Any]) -> dict[str, Any]:
@@ -38,9 +39,9 @@ def _assess_stored(submission: dict[str, Any]) -> dict[str, Any]:
         submission["answers"],
         submission["reference"],
         submission["language"],
-        http.program_data(),
+        runtime.program_data(),
         get_repository(),
-        http.now(),
+        runtime.now(),
     )
     return asdict(result)
 
@@ -70,20 +71,20 @@ def _store(answers: dict[str, str], reference: str | None, lang: str) -> Assessm
             "description": "Scored and stored",
             "content": {"application/json": {"model": AssessmentResponse}},
         },
-        400: http.error_doc("Invalid or missing answers"),
-        413: http.error_doc("Body too large"),
-        415: http.error_doc("Neither JSON nor a form post"),
-        503: http.error_doc("Storage busy: nothing stored, retry"),
+        400: answers.error_doc("Invalid or missing answers"),
+        413: answers.error_doc("Body too large"),
+        415: answers.error_doc("Neither JSON nor a form post"),
+        503: answers.error_doc("Storage busy: nothing stored, retry"),
     },
     tags=["assessment"],
 )
 def post_assessment(body: AssessmentRequest) -> Response[Any]:
     event = app.current_event.raw_event
-    data = http.program_data()
-    lang = http.visitor_language(event, body.language)
+    data = runtime.program_data()
+    lang = request.visitor_language(event, body.language)
     result = _store(body.answers, body.reference, lang)
-    http.count(FORM, "completed")
-    http.logger.info(
+    runtime.count(FORM, "completed")
+    runtime.logger.info(
         "assessment stored",
         extra={
             # not "level": that key is the log record's own
@@ -114,19 +115,19 @@ def post_assessment(body: AssessmentRequest) -> Response[Any]:
             for d in result.dimensions
         ],
     )
-    if not http.is_form_post(event):
-        return http.json_response(201, answer)
+    if not request.is_form_post(event):
+        return answers.json_response(201, answer)
     t = data.strings_in(lang).form
-    return http.html_response(
+    return answers.html_response(
         200,
         "assessment_result.html",
         {"lang": lang, "t": t, "errors": {}, "title": t["result_title"], "result": answer},
     )
 
 
-@http.metrics.log_metrics
-@http.logger.inject_lambda_context(clear_state=True)
+@runtime.metrics.log_metrics
+@runtime.logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    if http.too_large(event):
-        return http.reject_too_large(event, page)
+    if resolver.too_large(event):
+        return resolver.reject_too_large(event, page)
     return app.resolve(event, context)

@@ -10,15 +10,16 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from forms_api.domain.models import Submission
 from forms_api.domain.registration import check_admission, check_not_spam, register
-from forms_api.handlers import http
+from forms_api.handlers import answers, request, resolver, runtime
+from forms_api.handlers.form_page import FormPage
 from forms_api.handlers.models import Message, RegistrationRequest, RegistrationResponse
 from forms_api.handlers.once import Once
 from forms_api.repository import get_repository
 from forms_api.settings import get_settings
 
 FORM = "registration"
-app = http.new_resolver()
-page = http.FormPage(
+app = resolver.new_resolver()
+page = FormPage(
     name=FORM,
     partial="registration_form.html",
     title_key=lambda data: (
@@ -27,12 +28,12 @@ page = http.FormPage(
     field_id=lambda field: f"reg-{field}",
     action="/api/registrations",
 )
-http.install_error_handlers(app, page)
+resolver.install_error_handlers(app, page)
 
 
 def _register_stored(submission: dict[str, Any]) -> dict[str, Any]:
     registration = register(
-        Submission(**submission), http.program_data(), get_repository(), http.now()
+        Submission(**submission), runtime.program_data(), get_repository(), runtime.now()
     )
     return {
         "reference": registration.reference,
@@ -53,29 +54,31 @@ register_once = Once(_register_stored)
             "description": "Stored",
             "content": {"application/json": {"model": RegistrationResponse}},
         },
-        400: http.error_doc("Invalid fields"),
-        403: http.error_doc("Registrations closed"),
-        409: http.error_doc("This business (NEQ) is already registered"),
-        413: http.error_doc("Body too large"),
-        415: http.error_doc("Neither JSON nor a form post"),
-        422: http.error_doc("Not eligible"),
-        503: http.error_doc("Storage busy: nothing stored, retry"),
+        400: answers.error_doc("Invalid fields"),
+        403: answers.error_doc("Registrations closed"),
+        409: answers.error_doc("This business (NEQ) is already registered"),
+        413: answers.error_doc("Body too large"),
+        415: answers.error_doc("Neither JSON nor a form post"),
+        422: answers.error_doc("Not eligible"),
+        503: answers.error_doc("Storage busy: nothing stored, retry"),
     },
     tags=["registration"],
 )
 def post_registration(body: RegistrationRequest) -> Response[Any]:
     event = app.current_event.raw_event
-    data = http.program_data()
-    lang = http.visitor_language(event, body.language)
-    check_not_spam(body.website, body.form_rendered_at, http.now(), get_settings().min_fill_seconds)
+    data = runtime.program_data()
+    lang = request.visitor_language(event, body.language)
+    check_not_spam(
+        body.website, body.form_rendered_at, runtime.now(), get_settings().min_fill_seconds
+    )
     submission = body.to_submission(lang)
     # Refusals happen before the idempotency record: an ineligible post stores nothing at all.
     check_admission(submission, data)
     stored = register_once(asdict(submission), app.lambda_context)
     outcome = "registered" if stored["kind"] == "registration" else "waitlisted"
-    http.count(FORM, outcome)
+    runtime.count(FORM, outcome)
     # Codes only: the log never holds names, e-mails, phones or the NEQ.
-    http.logger.info(
+    runtime.logger.info(
         "registration stored",
         extra={
             "outcome": outcome,
@@ -99,13 +102,13 @@ def post_registration(body: RegistrationRequest) -> Response[Any]:
             fr=data.message("fr", "form", next_key), en=data.message("en", "form", next_key)
         ),
     )
-    if not http.is_form_post(event):
-        return http.json_response(201, answer)
+    if not request.is_form_post(event):
+        return answers.json_response(201, answer)
     t = data.strings_in(lang).form
     title_key = (
         "confirmation_title" if stored["kind"] == "registration" else "waitlist_confirmation_title"
     )
-    return http.html_response(
+    return answers.html_response(
         200,
         "registration_confirmation.html",
         {
@@ -120,9 +123,9 @@ def post_registration(body: RegistrationRequest) -> Response[Any]:
     )
 
 
-@http.metrics.log_metrics
-@http.logger.inject_lambda_context(clear_state=True)
+@runtime.metrics.log_metrics
+@runtime.logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    if http.too_large(event):
-        return http.reject_too_large(event, page)
+    if resolver.too_large(event):
+        return resolver.reject_too_large(event, page)
     return app.resolve(event, context)
