@@ -75,9 +75,10 @@ bench: tools
 	$(PY) tests/benchmarks/run_all.py
 
 # The forms functions' code for `sam build` (infra/template.yaml, CodeUri): forms_api,
-# content/data and Linux arm64 wheels of what the Powertools layer lacks.
+# content_model, content/data, the site's page shell (hence the build first) and Linux
+# arm64 wheels of what the Powertools layer lacks.
 # LAMBDA_PYTHON=/path/to/python3.13 adds bytecode (a faster cold start).
-lambda-bundle: $(STAMP)
+lambda-bundle: build
 	$(PY) infra/bundle.py build/lambda $(if $(LAMBDA_PYTHON),--compile-with $(LAMBDA_PYTHON))
 
 # make registrations ARGS=--show-personal

@@ -37,9 +37,21 @@ SOURCES = {
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
 
 
-def copy_sources(dest: Path) -> None:
+# The site's page shell (`make build` exports it): the functions' answers are its pages.
+SHELL = REPO / "build" / "shell"
+
+
+class NoSiteShell(FileNotFoundError):
+    """The bundle needs the site built first (`make build`), for its page shell."""
+
+
+def copy_sources(dest: Path, shell: Path | None = SHELL) -> None:
     for source, target in SOURCES.items():
         shutil.copytree(source, dest / target, ignore=_SKIP)
+    if shell is not None:
+        if not (shell / "fr.html").is_file():
+            raise NoSiteShell(f"{shell}: no site shell; build the site first (make build)")
+        shutil.copytree(shell, dest / "shell")
 
 
 def install_requirements(dest: Path) -> None:
@@ -98,12 +110,18 @@ def stamp(dest: Path) -> str:
     return version
 
 
-def bundle(dest: Path, *, dependencies: bool = True, compile_with: Path | None = None) -> None:
+def bundle(
+    dest: Path,
+    *,
+    dependencies: bool = True,
+    compile_with: Path | None = None,
+    shell: Path | None = SHELL,
+) -> None:
     """Write a fresh bundle into `dest` (emptied first: a removed module must not linger)."""
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    copy_sources(dest)
+    copy_sources(dest, shell)
     stamp(dest)
     if dependencies:
         install_requirements(dest)

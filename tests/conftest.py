@@ -42,6 +42,11 @@ def forms_env(monkeypatch: pytest.MonkeyPatch, content_dir: Path) -> Iterator[Pa
     monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", TABLES["IdempotencyTable"])
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "VirageNumeriqueBleu")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "forms-api")
+    # The tokens' key (deployed: a Secrets Manager secret), and no wait on the "check your
+    # answers" step unless a test sets one (tests/integration: the timing is tested there).
+    monkeypatch.setenv("SIGNING_KEY", "test-signing-key")
+    monkeypatch.setenv("MIN_FILL_SECONDS", "0")
+    monkeypatch.delenv("SITE_SHELL_DIR", raising=False)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
     set_phase(content_dir, "open")

@@ -89,6 +89,15 @@ class Content(_Model):
         """The branch a registration goes to: the one asked for, else the region's."""
         return requested or self.regions_by_code[region].branch
 
+    def page_path(self, page_id: str, lang: str) -> str:
+        """A page's address from the site's root, e.g. `/fr/inscription/`."""
+        return next(p for p in self.pages if p.id == page_id).path(lang)
+
+    def branch_page_path(self, branch_id: str, lang: str) -> str:
+        """A branch's generated page, in the folder of the branch directory page."""
+        directory = self.page_path("branches", lang)
+        return f"{directory}{branch_id}/"
+
     def strings_in(self, lang: str) -> Strings:
         """One language's strings; anything but English reads French (the default)."""
         return self.strings["en" if lang == "en" else "fr"]

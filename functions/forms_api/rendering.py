@@ -6,6 +6,7 @@ markup the site build includes in its pages: `form_context()` gives them what th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,13 +19,21 @@ if TYPE_CHECKING:
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-@lru_cache(maxsize=1)
-def environment() -> jinja2.Environment:
+@lru_cache(maxsize=4)
+def environment(shell_dir: Path | None = None) -> jinja2.Environment:
+    """Our templates, and the site's shell under `shell/<lang>.html` when there is one."""
     # Imported here: only form posts need Jinja, JSON requests never pay for it.
     import jinja2
 
+    loader: jinja2.BaseLoader = jinja2.FileSystemLoader(TEMPLATES)
+    if shell_dir is not None:
+        if not (shell_dir / "fr.html").is_file():
+            raise FileNotFoundError(f"no site shell in {shell_dir}: build the site first")
+        loader = jinja2.ChoiceLoader(
+            [loader, jinja2.PrefixLoader({"shell": jinja2.FileSystemLoader(shell_dir)})]
+        )
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
+        loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -53,7 +62,52 @@ def form_context(
         "region_options": [(r.code, f"{r.code} – {r.name(lang)}") for r in data.regions],
         "branch_options": [(b.id, b.name(lang)) for b in data.branches],
         "questionnaire": data.questionnaire,
+        # Posted back: a page of another content version is handled on purpose.
+        "content_version": data.version,
     }
+
+
+# The registration's fields in the order the form shows them, for "check your answers".
+CHECK_FIELDS = (
+    "legal_name",
+    "neq",
+    "sector",
+    "employees",
+    "region",
+    "branch",
+    "sells_online",
+    "contact_name",
+    "email",
+    "phone",
+    "phone_extension",
+    "language",
+    "survey_consent",
+)
+
+
+def check_rows(data: Content, lang: str, values: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(label, what was answered — labels for codes —, field id) for each answered field."""
+    t = data.strings_in(lang).form
+    shown: dict[str, Callable[[str], str]] = {
+        "sector": lambda code: data.label("sectors", code, lang),
+        "region": lambda code: data.label("regions", code, lang),
+        "branch": lambda code: data.label("branches", code, lang),
+        "sells_online": lambda v: t["answer_yes"] if v == "true" else t["answer_no"],
+        "survey_consent": lambda v: t["answer_yes"] if v == "true" else t["answer_no"],
+        "language": lambda code: t[f"language_{code}"],
+    }
+    rows = []
+    for name in CHECK_FIELDS:
+        value = values.get(name)
+        if value is None and name == "branch":
+            rows.append((t["branch_label"], t["branch_default"], f"reg-{name}"))
+            continue
+        if value is None:
+            continue
+        label = t["phone_extension_label"] if name == "phone_extension" else t[f"{name}_label"]
+        show = shown.get(name)
+        rows.append((label, show(value) if show else value, f"reg-{name}"))
+    return rows
 
 
 def field_label(data: Content, lang: str, field: str) -> str:
@@ -73,9 +127,11 @@ def summary_item(data: Content, lang: str, field: str, message: str) -> str:
     return f"{label}\u00a0: {message}" if lang == "fr" else f"{label}: {message}"
 
 
-def render(template: str, context: dict[str, Any]) -> str:
-    stylesheet = (TEMPLATES / "forms.css").read_text(encoding="utf-8")
-    return environment().get_template(template).render(stylesheet=stylesheet, **context)
+def render(template: str, context: dict[str, Any], shell_dir: Path | None = None) -> str:
+    """An answer page, inside the site's layout when the shell is there."""
+    return (
+        environment(shell_dir).get_template(template).render(shell=shell_dir is not None, **context)
+    )
 
 
 FORM_TEMPLATES = {"registration": "registration_form.html", "assessment": "assessment_form.html"}

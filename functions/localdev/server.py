@@ -99,10 +99,19 @@ class LocalMode:
         self.url = f"http://127.0.0.1:{self._server.port}/"
         try:
             endpoint = self.standin.start()
-            os.environ.update(handler_environment(endpoint, self.standin.tables, self.url))
-            os.environ.pop("AWS_PROFILE", None)
             if self.options.build:
                 build_site(self.url, self.options.out_dir)
+            # The answers are pages of the site when its shell was exported with it.
+            shell = self.options.out_dir / "shell"
+            os.environ.update(
+                handler_environment(
+                    endpoint,
+                    self.standin.tables,
+                    self.url,
+                    shell if (shell / "fr.html").is_file() else None,
+                )
+            )
+            os.environ.pop("AWS_PROFILE", None)
         except BaseException:
             self._server.server_close()
             self.standin.stop()

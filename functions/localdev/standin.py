@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -82,7 +83,9 @@ def powertools_settings(template: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def handler_environment(endpoint: str, tables: dict[str, str], site_url: str) -> dict[str, str]:
+def handler_environment(
+    endpoint: str, tables: dict[str, str], site_url: str, shell_dir: Path | None = None
+) -> dict[str, str]:
     """What the Lambda functions read from their environment, pointed at the stand-in."""
     env = {
         # As deployed (no POWERTOOLS_DEV: it would put stack traces in the answers).
@@ -93,6 +96,10 @@ def handler_environment(endpoint: str, tables: dict[str, str], site_url: str) ->
         **DUMMY_CREDENTIALS,
         "CONTENT_DATA_DIR": str(REPOSITORY / "content" / "data"),
         "SITE_URL": site_url,
+        # Tokens of this run only (deployed: a Secrets Manager secret).
+        "SIGNING_KEY": secrets.token_urlsafe(32),
     }
+    if shell_dir is not None:
+        env["SITE_SHELL_DIR"] = str(shell_dir)
     env.update({TABLE_ENV[logical_id]: name for logical_id, name in tables.items()})
     return env

@@ -23,6 +23,7 @@ from .feeds import write_feed
 from .pages import HREFLANG, SitePlan, plan_site
 from .render import make_environment, stage_language
 from .settings import REPO_ROOT, BuildSettings
+from .shell import export_shells, stage_shell_page
 from .social import write_social_image
 
 BASE_CONFIG = REPO_ROOT / "mkdocs.yml"
@@ -158,6 +159,7 @@ def build(settings: BuildSettings) -> BuildResult:
     for lang in LANGUAGES:
         placeholders[lang] = stage_language(data, plan, lang, settings.staging_dir / lang)
         write_social_image(data, lang, settings.staging_dir / lang)
+        stage_shell_page(data, lang, settings.staging_dir / lang)
     if settings.release and any(placeholders.values()):
         pages = sorted({p for uses in placeholders.values() for p in uses})
         raise DataError(
@@ -179,6 +181,7 @@ def build(settings: BuildSettings) -> BuildResult:
         shutil.rmtree(settings.site_dir)
     settings.site_dir.mkdir(parents=True)
     _run_generators(configs)
+    export_shells(settings.site_dir, settings.out_dir, settings.base_path)
     write_sitemaps(plan)
     write_root_pages(data, plan)
     # What the pages were built from: the publish command ships them only with functions

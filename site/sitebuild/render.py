@@ -64,6 +64,7 @@ class Renderer:
         self.strings: dict[str, Any] = data.strings[lang].site
         self.placeholders: list[str] = []
         self._current = ""
+        self.uses_forms = False
         self.env = make_environment()
         self.env.filters.update(
             tbc=self.tbc,
@@ -115,6 +116,7 @@ class Renderer:
 
         def form(name: str) -> str:
             """The forms API's own partial: the site's form and its no-JS answers share markup."""
+            self.uses_forms = True
             return site_form(
                 self.plan.settings.data_dir, self.lang, name, self.plan.settings.api_base_url
             )
@@ -139,6 +141,7 @@ class Renderer:
 
     def render(self, page: Page) -> str:
         self._current = page.path
+        self.uses_forms = False
         meta: dict[str, Any]
         if page.source is not None:
             meta, body = split_front_matter(page.source.read_text(encoding="utf-8"), page.source)
@@ -158,6 +161,9 @@ class Renderer:
             source_name = template
         if not meta.get("description"):
             raise DataError(source_name, "description", "every page needs a short description")
+        if self.uses_forms:
+            # The forms' stylesheet and script, in the head (site/overrides/main.html).
+            meta["vnb_forms"] = True
         pair = self.plan.pair(page)
         meta["vnb"] = {
             "alternates": self.plan.alternates(page),

@@ -58,7 +58,9 @@ def bundle_figures() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         dest = Path(tmp) / "lambda"
         start = time.perf_counter()
-        infra_module("bundle").bundle(dest)
+        bundle = infra_module("bundle")
+        shell = bundle.SHELL if (bundle.SHELL / "fr.html").is_file() else None
+        bundle.bundle(dest, shell=shell)
         seconds = time.perf_counter() - start
         files = [p for p in dest.rglob("*") if p.is_file()]
         size = sum(p.stat().st_size for p in files)

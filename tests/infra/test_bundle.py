@@ -15,7 +15,12 @@ def test_the_bundle_holds_the_package_and_the_content_data(tmp_path: Path) -> No
     dest = tmp_path / "lambda"
     (dest / "forms_api").mkdir(parents=True)
     (dest / "forms_api" / "removed_module.py").write_text("")  # from an older bundle
-    infra_module("bundle").bundle(dest, dependencies=False)
+    shell = tmp_path / "shell"
+    shell.mkdir()
+    for lang in ("fr", "en"):
+        (shell / f"{lang}.html").write_text("{% block main %}{% endblock %}")
+    infra_module("bundle").bundle(dest, dependencies=False, shell=shell)
+    assert (dest / "shell" / "en.html").is_file()
     assert (dest / "forms_api" / "handlers" / "registration.py").is_file()
     assert (dest / "forms_api" / "handlers" / "assessment.py").is_file()
     assert (dest / "content" / "data" / "program.yml").is_file()
@@ -30,7 +35,7 @@ def test_the_bundle_holds_the_package_and_the_content_data(tmp_path: Path) -> No
 
 def test_the_handlers_import_from_the_bundle_alone(tmp_path: Path) -> None:
     dest = tmp_path / "lambda"
-    infra_module("bundle").bundle(dest, dependencies=False)
+    infra_module("bundle").bundle(dest, dependencies=False, shell=None)
     handlers = [
         r["Properties"]["Handler"]
         for r in template()["Resources"].values()
@@ -84,3 +89,9 @@ def test_bytecode_is_only_written_by_the_runtimes_python(tmp_path: Path) -> None
         return
     with pytest.raises(bundle.WrongPython):
         bundle.bundle(tmp_path / "lambda", dependencies=False, compile_with=Path(sys.executable))
+
+
+def test_the_bundle_refuses_to_go_without_the_site_shell(tmp_path: Path) -> None:
+    bundle = infra_module("bundle")
+    with pytest.raises(bundle.NoSiteShell):
+        bundle.bundle(tmp_path / "lambda", dependencies=False, shell=tmp_path / "missing")

@@ -13,7 +13,7 @@ from content_model.models import Questionnaire
 from forms_api.domain import rules
 from forms_api.domain.assessment import score
 from forms_api.domain.errors import (
-    DuplicateRegistration,
+    FormChanged,
     InvalidSubmission,
     NotEligible,
     ProgramClosed,
@@ -192,24 +192,33 @@ def test_ninety_nine_employees_is_eligible() -> None:
     register(submission(employees=99), data_in_phase("open"), InMemoryProgramRepository(), NOW)
 
 
-def test_one_registration_per_neq() -> None:
+def test_a_neq_is_claimed_once_the_email_is_confirmed_and_a_second_claim_goes_to_review() -> None:
     repo = InMemoryProgramRepository()
-    register(submission(), data_in_phase("open"), repo, NOW)
-    with pytest.raises(DuplicateRegistration):
-        register(submission(email="autre@example.ca"), data_in_phase("open"), repo, NOW)
-
-
-def test_waitlist_keeps_fewer_fields() -> None:
-    repo = InMemoryProgramRepository()
-    stored = register(submission(), data_in_phase("waitlist"), repo, NOW)
-    assert stored.kind == "waitlist"
-    assert (stored.neq, stored.sector, stored.employees, stored.sells_online) == (
-        None,
-        None,
-        None,
-        None,
-    )
+    squatter = register(submission(email="inconnu@example.ca"), data_in_phase("open"), repo, NOW)
+    owner = register(submission(email="proprio@example.ca"), data_in_phase("open"), repo, NOW)
+    # Both are stored: typing someone's NEQ first blocks nobody and reveals nothing.
+    assert {squatter.reference, owner.reference} <= set(repo.registrations)
     assert repo.neqs == {}
+    confirmed = repo.confirm_registration(owner.reference, NOW)
+    assert confirmed is not None and confirmed.status == "confirmed"
+    assert repo.neqs == {"2234567890": owner.reference}
+    late = repo.confirm_registration(squatter.reference, NOW)
+    assert late is not None and late.status == "possible_duplicate"
+    assert repo.duplicates == {squatter.reference: owner.reference}
+    # Confirming again changes nothing.
+    again = repo.confirm_registration(owner.reference, NOW)
+    assert again is not None and again.status == "confirmed"
+
+
+def test_waitlist_takes_fewer_fields_and_never_drops_what_was_typed() -> None:
+    repo = InMemoryProgramRepository()
+    waitlist = submission(neq=None, sector=None, employees=None, sells_online=None)
+    stored = register(waitlist, data_in_phase("waitlist"), repo, NOW)
+    assert stored.kind == "waitlist"
+    # A page of the open phase posting its fields while the phase is waitlist: the current
+    # form again, not a silent drop of the NEQ, sector and head count.
+    with pytest.raises(FormChanged):
+        register(submission(), data_in_phase("waitlist"), repo, NOW)
 
 
 def test_closed_phase_refuses() -> None:
@@ -233,13 +242,10 @@ def test_consent_is_required() -> None:
         register(submission(consent=False), data_in_phase("open"), InMemoryProgramRepository(), NOW)
 
 
-def test_spam_defences() -> None:
+def test_the_honeypot_refuses() -> None:
     with pytest.raises(SubmissionRefused):
-        check_not_spam("http://spam.example", None, NOW, 3)
-    with pytest.raises(SubmissionRefused):
-        check_not_spam("", int(NOW.timestamp()) - 1, NOW, 3)
-    check_not_spam("", int(NOW.timestamp()) - 30, NOW, 3)
-    check_not_spam("", None, NOW, 3)  # no JavaScript, no timestamp: a person still gets through
+        check_not_spam("http://spam.example")
+    check_not_spam("")
 
 
 # --- the questionnaire and its scoring ---------------------------------------------

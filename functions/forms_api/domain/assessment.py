@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import datetime
 
 from content_model import Content
@@ -11,7 +12,7 @@ from content_model.models import Questionnaire
 from forms_api.domain.errors import FieldProblem, InvalidSubmission
 from forms_api.domain.models import Assessment, AssessmentResult, DimensionResult
 from forms_api.domain.ports import ProgramRepository
-from forms_api.domain.rules import expires_at
+from forms_api.domain.rules import expires_at, iso_utc
 
 
 def answer_field(question_id: str) -> str:
@@ -70,9 +71,10 @@ def assess(
     result = score(data.questionnaire, answers, lang)
     if reference is not None and not repository.registration_exists(reference):
         raise InvalidSubmission([FieldProblem("reference", "unknown_reference")])
+    assessment_id = secrets.token_hex(8)
     repository.add_assessment(
         Assessment(
-            assessment_id=secrets.token_hex(8),
+            assessment_id=assessment_id,
             created_at=now,
             reference=reference,
             questionnaire_version=result.questionnaire_version,
@@ -84,4 +86,4 @@ def assess(
             expires_at=expires_at(now, data.program.privacy.retention_days),
         )
     )
-    return result
+    return replace(result, assessment_id=assessment_id, created_at=iso_utc(now))

@@ -35,6 +35,8 @@ class DomainError(Exception):
     """The metric name suffix (`registration_<outcome>`)."""
     retry_after: ClassVar[int | None] = None
     """Seconds a client should wait before retrying, when retrying can help."""
+    offers_edit: ClassVar[bool] = True
+    """A message page offers to go back to the form with the values kept (not for spam)."""
 
     def __init_subclass__(cls, **kwargs: object) -> None:
         super().__init_subclass__(**kwargs)
@@ -79,15 +81,17 @@ class SubmissionRefused(DomainError):
     title = "refused_title"
     back_to_form = False
     outcome = "refused"
+    offers_edit = False
 
 
-class DuplicateRegistration(DomainError):
-    """The business (NEQ) is already registered. Says nothing about the other record."""
+class FormChanged(DomainError):
+    """The post comes from a page of another content version (the phase changed since it
+    was shown): the current form again, with what was typed, and a word of explanation."""
 
     status = 409
-    title = "duplicate_title"
-    back_to_form = False
-    outcome = "duplicate"
+    title = "error_title"
+    back_to_form = True
+    outcome = "form_changed"
 
 
 class StorageUnavailable(DomainError):
@@ -108,6 +112,7 @@ class PayloadTooLarge(DomainError):
     title = "too_large_title"
     back_to_form = False
     outcome = "too_large"
+    offers_edit = False
 
     def __init__(self) -> None:
         super().__init__([FieldProblem("", "payload_too_large")])

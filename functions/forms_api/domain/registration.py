@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from content_model import Content
 
 from forms_api.domain.errors import (
     FieldProblem,
+    FormChanged,
     InvalidSubmission,
     NotEligible,
     ProgramClosed,
@@ -21,28 +21,23 @@ from forms_api.domain.rules import expires_at, new_reference
 
 # Asked only once registrations are open; the callback list needs less (data minimisation).
 OPEN_ONLY_FIELDS = ("neq", "sector", "employees", "sells_online")
-# Fields a waitlist entry keeps; the rest of a submission is dropped.
-WAITLIST_FIELDS = (
-    "legal_name",
-    "region",
-    "branch",
-    "contact_name",
-    "email",
-    "phone",
-    "language",
-    "survey_consent",
-    "utm_source",
-    "utm_campaign",
-)
 
 
-def check_not_spam(honeypot: str, rendered_at: int | None, now: datetime, min_seconds: int) -> None:
-    """Refuse what a person could not have sent: a filled hidden field, or a form
-    sent within seconds of being shown. A missing timestamp (no JavaScript) passes."""
+def check_not_spam(honeypot: str) -> None:
+    """Refuse what a person could not have sent: a filled hidden field. (The timing check
+    is the signed "check your answers" step: handlers/registration.py.)"""
     if honeypot:
         raise SubmissionRefused([FieldProblem("", "submission_refused")])
-    if rendered_at is not None and 0 <= now.timestamp() - rendered_at < min_seconds:
-        raise SubmissionRefused([FieldProblem("", "submission_too_fast")])
+
+
+def check_fields_for_phase(submission: Submission, data: Content) -> None:
+    """A post carrying fields the current phase does not take comes from a page of another
+    content version (the phase changed since it was shown): never drop what the merchant
+    typed, show the current form again with the values."""
+    if data.program.phase != "open":
+        extra = [f for f in OPEN_ONLY_FIELDS if getattr(submission, f) is not None]
+        if extra:
+            raise FormChanged([FieldProblem("", "form_changed")])
 
 
 def check_admission(submission: Submission, data: Content) -> None:
@@ -50,6 +45,7 @@ def check_admission(submission: Submission, data: Content) -> None:
     phase = data.program.phase
     if phase == "closed":
         raise ProgramClosed([FieldProblem("", "program_closed")])
+    check_fields_for_phase(submission, data)
     if not submission.consent:
         raise InvalidSubmission([FieldProblem("consent", "consent_required")])
     if phase == "open":
@@ -73,8 +69,6 @@ def build_registration(
 ) -> Registration:
     phase = data.program.phase
     kept = submission
-    if phase == "waitlist":
-        kept = replace(submission, neq=None, sector=None, employees=None, sells_online=None)
     return Registration(
         reference=reference,
         kind="registration" if phase == "open" else "waitlist",
@@ -86,6 +80,7 @@ def build_registration(
         contact_name=kept.contact_name,
         email=kept.email,
         phone=kept.phone,
+        phone_extension=kept.phone_extension,
         language=kept.language,
         privacy_notice_version=data.program.privacy.notice_version,
         survey_consent=kept.survey_consent,

@@ -19,26 +19,37 @@ class FormPage:
         self,
         *,
         name: str,
+        page_id: str,
         partial: str,
         title_key: Callable[[Content], str],
         field_id: Callable[[str], str],
         action: str,
     ) -> None:
         self.name = name
+        self.page_id = page_id
         self.partial = partial
         self.title_key = title_key
         self.field_id = field_id
         self.action = action
 
+    def render_form(self, event: dict[str, Any], values: dict[str, str]) -> Response[Any]:
+        """The form with these values, no error: "change my answers"."""
+        return self.render_errors(event, 200, [], values)
+
     def render_errors(
-        self, event: dict[str, Any], status: int, problems: list[FieldProblem]
+        self,
+        event: dict[str, Any],
+        status: int,
+        problems: list[FieldProblem],
+        values: dict[str, str] | None = None,
     ) -> Response[Any]:
         from forms_api import rendering
 
         data = program_data()
         lang = visitor_language(event)
-        values = submitted_values(event)
-        values.pop("website", None)
+        values = dict(submitted_values(event) if values is None else values)
+        for private in ("website", "form_token", "step"):
+            values.pop(private, None)
         by_field: dict[str, str] = {}
         summary: list[tuple[str, str]] = []
         for problem in problems:
@@ -54,4 +65,4 @@ class FormPage:
             summary=summary,
             form_template=self.partial,
         )
-        return html_response(status, "form_page.html", context)
+        return html_response(status, "form_page.html", context, page_id=self.page_id)

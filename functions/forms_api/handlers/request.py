@@ -19,6 +19,11 @@ def is_form_post(event: dict[str, Any]) -> bool:
     return header(event, "content-type").lower().startswith(FORM_CONTENT_TYPES)
 
 
+def wants_html(event: dict[str, Any]) -> bool:
+    """A person's browser (a form post, or a page asked for): answer with a page."""
+    return is_form_post(event) or "text/html" in header(event, "accept").lower()
+
+
 def raw_body(event: dict[str, Any]) -> bytes:
     body = event.get("body") or ""
     if event.get("isBase64Encoded"):

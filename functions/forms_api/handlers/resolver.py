@@ -11,18 +11,26 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 
 from forms_api.domain.errors import DomainError, FieldProblem, PayloadTooLarge
-from forms_api.handlers.answers import error_response, json_response, messages_for, raw_response
+from forms_api.handlers.answers import (
+    error_response,
+    json_response,
+    message_page,
+    messages_for,
+    raw_response,
+)
 from forms_api.handlers.form_page import FormPage
-from forms_api.handlers.request import is_form_post
+from forms_api.handlers.request import is_form_post, wants_html
 from forms_api.handlers.runtime import count, logger, program_data
 from forms_api.handlers.validation import validation_problems
 from forms_api.settings import get_settings
 
+# The site posts to /api/<route> on its own origin; CloudFront and the local gateway pass
+# the path through unchanged.
+API_PREFIX = "/api"
+
 
 def new_resolver() -> APIGatewayHttpResolver:
-    # The site posts to /api/<route> on its own origin; CloudFront and the local gateway
-    # pass the path through unchanged.
-    return APIGatewayHttpResolver(enable_validation=True, strip_prefixes=["/api"])
+    return APIGatewayHttpResolver(enable_validation=True, strip_prefixes=[API_PREFIX])
 
 
 def install_error_handlers(app: APIGatewayHttpResolver, page: FormPage) -> None:
@@ -32,6 +40,8 @@ def install_error_handlers(app: APIGatewayHttpResolver, page: FormPage) -> None:
         count(page.name, "invalid")
         logger.info("invalid submission", extra={"codes": sorted({p.code for p in problems})})
         status = 415 if isinstance(error, RequestUnsupportedContentType) else 400
+        if status == 415 and wants_html(app.current_event.raw_event):
+            return message_page(app.current_event.raw_event, 415, "error_title", problems, page)
         if status == 415 or not is_form_post(app.current_event.raw_event):
             return json_response(status, {"errors": messages_for(problems, data)})
         return page.render_errors(app.current_event.raw_event, status, problems)
@@ -39,6 +49,8 @@ def install_error_handlers(app: APIGatewayHttpResolver, page: FormPage) -> None:
     def _unsupported(error: RequestUnsupportedContentType) -> Response[Any]:
         count(page.name, "invalid")
         problems = [FieldProblem("", "unsupported_media_type")]
+        if wants_html(app.current_event.raw_event):
+            return message_page(app.current_event.raw_event, 415, "error_title", problems, page)
         return json_response(415, {"errors": messages_for(problems, program_data())})
 
     def _domain(error: DomainError) -> Response[Any]:
@@ -55,6 +67,8 @@ def install_error_handlers(app: APIGatewayHttpResolver, page: FormPage) -> None:
         count(page.name, "error")
         logger.exception("unexpected error", extra={"error": type(error).__name__})
         problems = [FieldProblem("", "internal_error")]
+        if wants_html(app.current_event.raw_event):
+            return message_page(app.current_event.raw_event, 500, "error_title", problems, page)
         return json_response(500, {"errors": messages_for(problems, program_data())})
 
     app.exception_handler(RequestValidationError)(_invalid)
