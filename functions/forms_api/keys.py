@@ -8,6 +8,7 @@ Access patterns, none needing a Scan:
   a branch's registrations        gsi1pk=BRANCH#<branch>  gsi1sk=<iso date>#<ref>
   a person's records (privacy)    gsi2pk=EMAIL#<sha256 of the address>  gsi2sk=<iso date>
   staff actions                   pk=AUDIT#<yyyy-mm>  sk=<iso time>#<id>
+  a "check your answers" draft    pk=DRAFT#<id>    sk=DRAFT  (two hours, TTL)
 
 The repository, the staff tools, the privacy commands, the local mode and the tests'
 fixtures all build and read keys through these functions.
@@ -27,6 +28,7 @@ ASSESSMENT_SORT = "ASM"
 BRANCH_PREFIX = "BRANCH#"
 EMAIL_PREFIX = "EMAIL#"
 AUDIT_PREFIX = "AUDIT#"
+DRAFT_PREFIX = "DRAFT#"
 BRANCH_INDEX = "gsi1"
 EMAIL_INDEX = "gsi2"
 
@@ -105,3 +107,7 @@ def email_index(email: str, created_at: str) -> dict[str, str]:
 def audit(created_at: str, unique: str) -> Key:
     """`created_at` as `YYYY-MM-DDTHH:MM:SSZ`: one partition a month."""
     return {"pk": f"{AUDIT_PREFIX}{created_at[:7]}", "sk": f"{created_at}#{unique}"}
+
+
+def draft(draft_id: str) -> Key:
+    return {"pk": f"{DRAFT_PREFIX}{draft_id}", "sk": "DRAFT"}

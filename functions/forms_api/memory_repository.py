@@ -17,6 +17,7 @@ class InMemoryProgramRepository:
         self.neqs: dict[str, str] = {}
         self.assessments: list[Assessment] = []
         self.duplicates: dict[str, str] = {}
+        self.drafts: dict[str, dict[str, object]] = {}
         self._lock = threading.Lock()
 
     def add_registration(self, registration: Registration) -> None:
@@ -53,6 +54,12 @@ class InMemoryProgramRepository:
             neq=stored.neq,
             expires_at=stored.expires_at,
         )
+
+    def save_draft(self, draft_id: str, values: dict[str, object], expires_at: int) -> None:
+        self.drafts[draft_id] = dict(values)
+
+    def load_draft(self, draft_id: str, now: datetime) -> dict[str, object] | None:
+        return self.drafts.get(draft_id)
 
     def registration_exists(self, reference: str) -> bool:
         return reference in self.registrations

@@ -50,6 +50,8 @@ def form_context(
     errors: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """What the form partials expect: language, strings, options, values kept, errors by field."""
+    required = data.message(lang, "errors", "answer_required")
+    questions = [q for d in data.questionnaire.dimensions for q in d.questions]
     return {
         "lang": lang,
         "t": data.strings_in(lang).form,
@@ -64,6 +66,17 @@ def form_context(
         "questionnaire": data.questionnaire,
         # Posted back: a page of another content version is handled on purpose.
         "content_version": data.version,
+        # The assessment's step-by-step checks: each question's message and summary line,
+        # rendered here, shown by the script when a step is left unanswered.
+        "standby_errors": {f"answers.{q.id}": required for q in questions},
+        "step_summary": [
+            (
+                "asm-answers-" + q.id,
+                summary_item(data, lang, f"answers.{q.id}", required),
+                f"answers.{q.id}",
+            )
+            for q in questions
+        ],
     }
 
 
@@ -95,6 +108,8 @@ def check_rows(data: Content, lang: str, values: dict[str, str]) -> list[tuple[s
         "sells_online": lambda v: t["answer_yes"] if v == "true" else t["answer_no"],
         "survey_consent": lambda v: t["answer_yes"] if v == "true" else t["answer_no"],
         "language": lambda code: t[f"language_{code}"],
+        # +18195550123 → 819 555-0123, as people read their number.
+        "phone": lambda e164: f"{e164[2:5]} {e164[5:8]}-{e164[8:]}" if len(e164) == 12 else e164,
     }
     rows = []
     for name in CHECK_FIELDS:
@@ -104,7 +119,7 @@ def check_rows(data: Content, lang: str, values: dict[str, str]) -> list[tuple[s
             continue
         if value is None:
             continue
-        label = t["phone_extension_label"] if name == "phone_extension" else t[f"{name}_label"]
+        label = field_label(data, lang, name)
         show = shown.get(name)
         rows.append((label, show(value) if show else value, f"reg-{name}"))
     return rows
@@ -115,7 +130,9 @@ def field_label(data: Content, lang: str, field: str) -> str:
     if field.startswith("answers."):
         question = data.questionnaire.questions.get(field.removeprefix("answers."))
         return question.text(lang) if question else ""
-    label = data.strings_in(lang).form.get(f"{field}_label", "")
+    form = data.strings_in(lang).form
+    # A short name where the label is a sentence (the consent): « Consentement : … ».
+    label = form.get(f"{field}_short_label") or form.get(f"{field}_label", "")
     return str(label)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import datetime
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
@@ -276,6 +277,29 @@ class DynamoProgramRepository:
             raise StorageUnavailable() from error
         item: dict[str, Any] | None = response.get("Item")
         return item
+
+    def save_draft(self, draft_id: str, values: dict[str, Any], expires_at: int) -> None:
+        """A checked-but-not-sent registration, for its "check your answers" page only;
+        gone by TTL with the page's token (two hours)."""
+        item = {**keys.draft(draft_id), "values": values, "expires_at": expires_at}
+        try:
+            self._client.put_item(TableName=self._table, Item=_attributes(item))
+        except ClientError as error:
+            raise self._translate(error) from error
+        except BotoCoreError as error:
+            raise StorageUnavailable() from error
+
+    def load_draft(self, draft_id: str, now: datetime) -> dict[str, Any] | None:
+        item = self._get(keys.draft(draft_id), "values, expires_at")
+        if item is None:
+            return None
+        plain = {name: _deserializer.deserialize(value) for name, value in item.items()}
+        if int(plain.get("expires_at", 0)) < int(now.timestamp()):
+            return None  # expired, not yet deleted by the TTL
+        values: dict[str, Any] = {
+            k: int(v) if isinstance(v, Decimal) else v for k, v in plain["values"].items()
+        }
+        return values
 
     def registration_exists(self, reference: str) -> bool:
         return self._get(keys.registration(reference), "pk") is not None

@@ -165,19 +165,28 @@ def hidden_fields(page: str) -> dict[str, str]:
     return parser.fields
 
 
+def send_path(path: str) -> str:
+    return f"{path}/send"
+
+
 def check_then_send_json(post: Any, path: str, payload: dict[str, Any]) -> dict[str, Any]:
-    """A JSON client's two steps: the check answer (200, a form token), then the same values
-    with the token: the final answer."""
+    """A JSON client's two steps: the check answer (200, a form token), then Send with the
+    token: the final answer."""
     check = post(json_event(path, payload))
     assert check["statusCode"] == 200, check["body"][:500]
     token = response_json(check)["form_token"]
-    return dict(post(json_event(path, {**payload, "form_token": token})))
+    return dict(post(json_event(send_path(path), {"form_token": token})))
+
+
+def check_page(post: Any, path: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """A browser's form post and the "check your answers" page its 303 leads to."""
+    return follow(post(form_event(path, fields)), post)
 
 
 def check_then_send_form(post: Any, path: str, fields: dict[str, Any]) -> dict[str, Any]:
-    """A browser's two steps: the form posts, the "check your answers" page answers, its
-    Send button posts the same values with the page's token: the final answer (a 303)."""
-    check = post(form_event(path, fields))
+    """A browser's two steps: the form posts, the "check your answers" page shows (its own
+    address), its Send button posts the page's token: the final answer (a 303)."""
+    check = check_page(post, path, fields)
     assert check["statusCode"] == 200, check["body"][:500]
-    assert 'name="form_token"' in check["body"]
-    return dict(post(form_event(path, {**hidden_fields(check["body"]), "step": "send"})))
+    fields = {**hidden_fields(check["body"]), "step": "send"}
+    return dict(post(form_event(send_path(path), fields)))

@@ -234,9 +234,19 @@ def test_openapi_document_is_generated_with_both_endpoints(tmp_path: Path) -> No
     )
     document = json.loads(target.read_text(encoding="utf-8"))
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) >= {"/registrations", "/assessments"}
+    assert set(document["paths"]) >= {
+        "/registrations",
+        "/registrations/check",
+        "/registrations/send",
+        "/registrations/confirmation",
+        "/registrations/confirm",
+        "/assessments",
+        "/assessments/result",
+    }
     registration = document["paths"]["/registrations"]["post"]
-    assert {"201", "400", "409", "422", "503"} <= set(registration["responses"])
+    assert {"200", "303", "400", "409", "422", "503"} <= set(registration["responses"])
+    send = document["paths"]["/registrations/send"]["post"]
+    assert {"201", "303", "400", "410", "425", "503"} <= set(send["responses"])
     body_schema = json.dumps(registration["requestBody"])
     assert "RegistrationRequest" in body_schema
     assert "AssessmentRequest" in json.dumps(

@@ -14,6 +14,7 @@ from botocore.exceptions import ClientError
 from forms_events import (
     FakeContext,
     as_form,
+    check_page,
     check_then_send_form,
     check_then_send_json,
     follow,
@@ -28,6 +29,7 @@ from forms_events import (
 from forms_support import TABLES, set_phase
 
 PATH = "/registrations"
+SEND = "/registrations/send"
 
 
 def post(event: dict[str, Any]) -> dict[str, Any]:
@@ -96,17 +98,24 @@ def test_json_registration_is_stored_with_the_contract_attributes(dynamodb: Any)
 
     # Unconfirmed: the NEQ is claimed only once the e-mail address is confirmed.
     assert stored["status"] == {"S": "unconfirmed"}
-    assert len(items(dynamodb)) == 1
+    assert len(registrations(dynamodb)) == 1
     assert body["confirmation_url"].startswith("/api/registrations/confirmation?token=")
 
 
 def test_form_post_in_english_checks_then_redirects_to_a_confirmation_page(dynamodb: Any) -> None:
     fields = as_form(valid_registration(language="en", branch="montreal"))
-    check = post(form_event(PATH, fields))
+    posted = post(form_event(PATH, fields))
+    # The check page has its own address too: Back from the confirmation never re-posts.
+    assert posted["statusCode"] == 303
+    assert posted["headers"]["Location"].startswith("/api/registrations/check?token=")
+    check = follow(posted, post)
     assert check["statusCode"] == 200
     assert "Check your answers" in check["body"] and "ÉEQ – Montréal (main centre)" in check["body"]
-    assert items(dynamodb) == []  # nothing stored before Send
-    sent = post(form_event(PATH, {**hidden_fields(check["body"]), "step": "send"}))
+    assert "819 555-0142" in check["body"]  # as people read their number
+    assert registrations(dynamodb) == []  # nothing stored before Send
+    assert follow(posted, post)["body"] == check["body"]  # Back to it, or a reload: the same
+    token = hidden_fields(check["body"])["form_token"]
+    sent = post(form_event(SEND, {"form_token": token, "step": "send"}))
     # Post/Redirect/Get: a reload or Back never posts again.
     assert sent["statusCode"] == 303 and sent["body"] == ""
     location = sent["headers"]["Location"]
@@ -239,7 +248,7 @@ def test_scripts_are_kept_as_text_and_escaped_on_the_page(dynamodb: Any) -> None
     assert response["statusCode"] == 400
     assert script not in response["body"]
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in response["body"]
-    check = post(form_event(PATH, as_form(valid_registration(legal_name=script))))
+    check = check_page(post, PATH, as_form(valid_registration(legal_name=script)))
     assert script not in check["body"] and "&lt;script&gt;" in check["body"]
     stored = send(valid_registration(legal_name=script))
     assert stored["statusCode"] == 201
@@ -363,14 +372,14 @@ def test_a_retried_submission_returns_the_same_reference_and_stores_once(dynamod
     again = send(valid_registration())
     assert first["statusCode"] == again["statusCode"] == 201
     assert response_json(first)["reference"] == response_json(again)["reference"]
-    assert len(items(dynamodb)) == 1
+    assert len(registrations(dynamodb)) == 1
     assert len(items(dynamodb, "IdempotencyTable")) == 1
 
 
 def test_a_double_clicked_send_shows_the_same_reference(dynamodb: Any) -> None:
-    check = post(form_event(PATH, as_form(valid_registration())))
-    fields = {**hidden_fields(check["body"]), "step": "send"}
-    pages = [follow(post(form_event(PATH, fields)), post)["body"] for _ in range(2)]
+    check = check_page(post, PATH, as_form(valid_registration()))
+    fields = {"form_token": hidden_fields(check["body"])["form_token"], "step": "send"}
+    pages = [follow(post(form_event(SEND, fields)), post)["body"] for _ in range(2)]
     (item,) = registrations(dynamodb)
     assert all(item["reference"]["S"] in page for page in pages)
 
@@ -380,7 +389,7 @@ def test_every_click_of_a_double_click_storm_gets_the_same_answer(dynamodb: Any)
 
     check = post(json_event(PATH, valid_registration()))
     token = response_json(check)["form_token"]
-    event = json_event(PATH, {**valid_registration(), "form_token": token})
+    event = json_event(SEND, {"form_token": token})
     barrier = threading.Barrier(12)
     answers: list[tuple[int, str]] = []
 
@@ -433,7 +442,7 @@ def test_waitlist_phase_stores_a_shorter_entry(dynamodb: Any, forms_env: Path) -
     response = send(payload)
     assert response["statusCode"] == 201
     assert response_json(response)["kind"] == "waitlist"
-    (item,) = items(dynamodb)
+    (item,) = registrations(dynamodb)
     assert item["kind"] == {"S": "waitlist"}
     assert not {"neq", "sector", "employees", "sells_online"} & set(item)
     assert {
@@ -501,8 +510,9 @@ def test_honeypot_is_refused_politely(dynamodb: Any) -> None:
 def test_the_timing_check_is_signed_by_the_server(
     dynamodb: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Without a token signed when the check page was shown, and old enough, nothing is
-    stored: a missing, forged, future, stale or borrowed token brings the check page back."""
+    """Nothing is stored without Send's token, signed by the server when the check page
+    was shown: a missing, forged, future, expired or too recent token stores nothing and
+    gets a human answer."""
     from datetime import UTC, datetime
 
     from forms_api.domain import tokens
@@ -514,28 +524,41 @@ def test_the_timing_check_is_signed_by_the_server(
     clock = [datetime(2026, 12, 1, 10, 0, tzinfo=UTC)]
     monkeypatch.setattr(runtime, "now", lambda: clock[0])
 
-    def status_and_notice(payload: dict[str, Any]) -> tuple[int, str]:
-        response = post(json_event(PATH, payload))
-        body = response_json(response)
-        notice = (body.get("notice") or {}).get("en", "") if response["statusCode"] == 200 else ""
-        return response["statusCode"], notice
+    def sent(body: dict[str, Any]) -> tuple[int, list[str]]:
+        response = post(json_event(SEND, body))
+        codes = [e["code"] for e in response_json(response).get("errors", [])]
+        return response["statusCode"], codes
 
     payload = valid_registration()
     token = response_json(post(json_event(PATH, payload)))["form_token"]
-    assert status_and_notice(payload) == (200, "")  # missing: the check step
-    assert status_and_notice({**payload, "form_token": token})[1].startswith("The form was sent")
-    key = tokens.SigningKey("local", b"someone else's key")
+    assert sent({})[0] == 400  # missing
+    assert sent({"form_token": token}) == (425, ["submission_too_fast"])
     now = int(clock[0].timestamp())
-    forged = tokens.sign(key, "registration-check", now - 60, 7200, d=tokens.digest({}))
-    assert status_and_notice({**payload, "form_token": forged})[1].startswith("Check your")
-    other = {**payload, "email": "luc@example.ca"}
-    assert status_and_notice({**other, "form_token": token})[1].startswith("Check your")
-    clock[0] = datetime(2026, 12, 1, 13, 0, tzinfo=UTC)  # three hours later: stale
-    assert "open for a long time" in status_and_notice({**payload, "form_token": token})[1]
-    assert items(dynamodb) == []
+    for forged in (
+        tokens.sign(tokens.SigningKey("local", b"someone else's"), "registration-check", now, 60),
+        token[:-2] + ("AA" if not token.endswith("AA") else "BB"),
+        token.replace(".", ".x", 1),
+        "not a token",
+    ):
+        assert sent({"form_token": forged}) == (400, ["link_invalid"]), forged
+    # Signed with the right key but issued in the future: still too early.
+    future = tokens.sign(runtime_key(), "registration-check", now + 3600, 7200, d="x", l="fr")
+    assert sent({"form_token": future})[0] in (410, 425)
+    page = post(form_event(SEND, {"form_token": token, "step": "send"}))
+    assert page["statusCode"] == 303 and "notice=submission_too_fast" in page["headers"]["Location"]
+    assert "Le formulaire a été envoyé trop vite" in follow(page, post)["body"]
+    clock[0] = datetime(2026, 12, 1, 13, 0, tzinfo=UTC)  # three hours later: expired
+    assert sent({"form_token": token}) == (410, ["check_expired"])
+    assert registrations(dynamodb) == []
     clock[0] = datetime(2026, 12, 1, 10, 0, 5, tzinfo=UTC)  # five seconds after the check
-    assert post(json_event(PATH, {**payload, "form_token": token}))["statusCode"] == 201
+    assert post(json_event(SEND, {"form_token": token}))["statusCode"] == 201
     assert len(registrations(dynamodb)) == 1
+
+
+def runtime_key() -> Any:
+    from forms_api.signing import current_key
+
+    return current_key()
 
 
 # --- DynamoDB failure ------------------------------------------------------------------
@@ -552,20 +575,19 @@ def test_throttled_dynamodb_gives_503_and_nothing_half_written(dynamodb: Any) ->
 
     check = post(json_event(PATH, valid_registration()))
     token = response_json(check)["form_token"]
-    form_check = post(form_event(PATH, as_form(valid_registration())))
+    form_check = check_page(post, PATH, as_form(valid_registration()))
+    form_token = hidden_fields(form_check["body"])["form_token"]
     dynamodb_client().meta.events.register("before-call.dynamodb.PutItem", throttle)
-    response = post(json_event(PATH, {**valid_registration(), "form_token": token}))
+    response = post(json_event(SEND, {"form_token": token}))
     assert response["statusCode"] == 503
     assert response["headers"]["Retry-After"]
     assert errors_of(response)[0]["code"] == "storage_unavailable"
-    page = post(form_event(PATH, {**hidden_fields(form_check["body"]), "step": "send"}))
+    page = post(form_event(SEND, {"form_token": form_token, "step": "send"}))
     assert page["statusCode"] == 503 and "Rien n’a été enregistré" in page["body"]
     dynamodb_client().meta.events.unregister("before-call.dynamodb.PutItem", throttle)
-    assert items(dynamodb) == []
+    assert registrations(dynamodb) == []
     assert items(dynamodb, "IdempotencyTable") == []  # the retry will not be blocked
-    assert (
-        post(json_event(PATH, {**valid_registration(), "form_token": token}))["statusCode"] == 201
-    )
+    assert post(json_event(SEND, {"form_token": token}))["statusCode"] == 201
 
 
 # --- logs and metrics ------------------------------------------------------------------

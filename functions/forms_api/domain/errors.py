@@ -94,6 +94,37 @@ class FormChanged(DomainError):
     outcome = "form_changed"
 
 
+class CheckRefused(DomainError):
+    """The "check your answers" page's token is forged or altered: nothing is stored."""
+
+    status = 400
+    title = "link_problem_title"
+    back_to_form = False
+    outcome = "check_refused"
+    offers_edit = False
+
+
+class CheckExpired(DomainError):
+    """The "check your answers" page was left open past its two hours: nothing is stored."""
+
+    status = 410
+    title = "link_problem_title"
+    back_to_form = False
+    outcome = "check_expired"
+    offers_edit = False
+
+
+class SentTooFast(DomainError):
+    """Sent within seconds of the check page being shown: no person reads that fast."""
+
+    status = 425
+    title = "refused_title"
+    back_to_form = False
+    outcome = "too_fast"
+    offers_edit = False
+    retry_after = 3
+
+
 class StorageUnavailable(DomainError):
     """DynamoDB throttled or unreachable: nothing was written, the visitor may retry."""
 

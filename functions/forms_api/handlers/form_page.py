@@ -32,9 +32,11 @@ class FormPage:
         self.field_id = field_id
         self.action = action
 
-    def render_form(self, event: dict[str, Any], values: dict[str, str]) -> Response[Any]:
+    def render_form(
+        self, event: dict[str, Any], values: dict[str, str], lang: str | None = None
+    ) -> Response[Any]:
         """The form with these values, no error: "change my answers"."""
-        return self.render_errors(event, 200, [], values)
+        return self.render_errors(event, 200, [], values, lang)
 
     def render_errors(
         self,
@@ -42,20 +44,22 @@ class FormPage:
         status: int,
         problems: list[FieldProblem],
         values: dict[str, str] | None = None,
+        lang: str | None = None,
     ) -> Response[Any]:
         from forms_api import rendering
 
         data = program_data()
-        lang = visitor_language(event)
+        lang = lang or visitor_language(event)
         values = dict(submitted_values(event) if values is None else values)
         for private in ("website", "form_token", "step"):
             values.pop(private, None)
         by_field: dict[str, str] = {}
-        summary: list[tuple[str, str]] = []
+        summary: list[tuple[str, str, str]] = []
         for problem in problems:
             message = data.message(lang, "errors", problem.code)
             href = self.field_id(problem.field) if problem.field else ""
-            summary.append((href, rendering.summary_item(data, lang, problem.field, message)))
+            item = rendering.summary_item(data, lang, problem.field, message)
+            summary.append((href, item, problem.field))
             by_field.setdefault(problem.field, message)
         context = rendering.form_context(
             data, lang, action=self.action, values=values, errors=by_field

@@ -77,10 +77,7 @@ class RegistrationRequest(_Request):
     utm_campaign: str | None = Field(None, max_length=200)
     # Spam defence: a field people never see (must stay empty).
     website: str = Field("", max_length=200)
-    # The "check your answers" step's signed proof of what it showed and when (absent on
-    # the first post: the answer is that step, see handlers/registration.py).
-    form_token: str | None = Field(None, max_length=2048)
-    # "edit": back to the form with the values kept, from the check or a refusal page.
+    # "edit": back to the form with the values kept, from a refusal page.
     step: Literal["edit", "send"] | None = None
     # The content version of the page the form was on (a page older than the function).
     content_version: str | None = Field(None, max_length=40)
@@ -194,6 +191,15 @@ class RegistrationRequest(_Request):
         )
 
 
+class SendRequest(_Request):
+    """The "check your answers" page's Send: its signed token names the checked answers."""
+
+    form_token: str = Field(min_length=1, max_length=2048)
+    step: Literal["send"] | None = None
+    # The check page's language, for an answer before the draft is read.
+    language: Literal["fr", "en"] | None = None
+
+
 class AssessmentRequest(_Request):
     answers: dict[str, str] = Field(max_length=100)
     reference: str | None = Field(None, max_length=40)
@@ -252,8 +258,8 @@ class RegistrationResponse(BaseModel):
 
 
 class CheckResponse(BaseModel):
-    """The "check your answers" step: post the same values again with `form_token`, a few
-    seconds later, to store them."""
+    """The "check your answers" step: post `form_token` to `/registrations/send` a few
+    seconds later to store these values."""
 
     status: Literal["check"]
     form_token: str

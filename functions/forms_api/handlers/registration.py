@@ -13,6 +13,7 @@ The journey, the same with and without JavaScript:
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import asdict
 from typing import Any
 
@@ -20,6 +21,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from forms_api.domain import tokens
+from forms_api.domain.errors import CheckExpired, CheckRefused, FieldProblem, SentTooFast
 from forms_api.domain.models import RegistrationView, Submission
 from forms_api.domain.registration import check_admission, check_not_spam, register
 from forms_api.handlers import answers, request, resolver, runtime
@@ -29,6 +31,7 @@ from forms_api.handlers.models import (
     Message,
     RegistrationRequest,
     RegistrationResponse,
+    SendRequest,
 )
 from forms_api.handlers.once import Once
 from forms_api.repository import get_repository, keep_to_deadline
@@ -79,93 +82,27 @@ def form_values(submission: Submission) -> dict[str, str]:
     return values
 
 
-def _check_state(token: str | None, submission: Submission) -> str:
-    """ "ok" when the token vouches for exactly these values, shown long enough ago; else
-    why not: missing (the first post), changed, too_fast, stale or forged."""
-    if not token:
-        return "missing"
-    now = int(runtime.now().timestamp())
-    try:
-        claims = tokens.verify(signing_keys(), token, CHECK, now)
-    except tokens.TokenExpired:
-        return "stale"
-    except tokens.TokenInvalid:
-        return "forged"
-    if claims.get("d") != tokens.digest(form_values(submission)):
-        return "changed"
-    if now - int(claims["i"]) < get_settings().min_fill_seconds:
-        return "too_fast"
-    return "ok"
-
-
-# The message a check page shows when it comes back instead of the confirmation.
-_CHECK_NOTICES = {
-    "stale": "check_again_stale",
-    "forged": "check_again",
-    "changed": "check_again",
-    "too_fast": "submission_too_fast",
-}
-
-
-def _check_page(submission: Submission, state: str, event: dict[str, Any]) -> Response[Any]:
-    data = runtime.program_data()
-    lang = submission.language
-    values = form_values(submission)
-    token = tokens.sign(
+def _check_token(draft_id: str, lang: str) -> str:
+    return tokens.sign(
         current_key(),
         CHECK,
         int(runtime.now().timestamp()),
         get_settings().form_token_seconds,
-        d=tokens.digest(values),
-    )
-    notice = _CHECK_NOTICES.get(state)
-    runtime.count(FORM, "checked")
-    if not request.is_form_post(event):
-        return answers.json_response(
-            200,
-            CheckResponse(
-                status="check",
-                form_token=token,
-                values=values,
-                notice=None if notice is None else answers.message_of(data, notice),
-            ),
-        )
-    from forms_api import rendering
-
-    t = data.strings_in(lang).form
-    return answers.html_response(
-        200,
-        "registration_check.html",
-        {
-            "lang": lang,
-            "t": t,
-            "errors": {},
-            "title": t["check_title"],
-            "rows": rendering.check_rows(data, lang, values),
-            "values": values,
-            "form_token": token,
-            "action": page.action,
-            "notice": None if notice is None else data.message(lang, "errors", notice),
-        },
-        page_id=page.page_id,
-        branch=data.branch_for(submission.region, submission.branch),
+        d=draft_id,
+        l=lang,
     )
 
 
 @app.post(
     "/registrations",
-    status_code=201,
-    summary="Register a business (or join the callback list)",
+    status_code=200,
+    summary="Register a business (or join the callback list): first, check the answers",
     responses={
         200: {
-            "description": "Check your answers: post them again with `form_token`",
+            "description": "Check your answers: send them with `POST /registrations/send`",
             "content": {"application/json": {"model": CheckResponse}},
         },
-        201: {
-            "description": "Stored",
-            "content": {"application/json": {"model": RegistrationResponse}},
-        },
-        303: {"description": "Stored (a form post): see the confirmation page"},
+        303: {"description": 'A form post: see the "check your answers" page'},
         400: answers.error_doc("Invalid fields"),
         403: answers.error_doc("Registrations closed"),
         409: answers.error_doc("The form changed since it was shown"),
@@ -177,6 +114,8 @@ def _check_page(submission: Submission, state: str, event: dict[str, Any]) -> Re
     tags=["registration"],
 )
 def post_registration(body: RegistrationRequest) -> Response[Any]:
+    """Validated and eligible: kept as a draft (two hours) for the "check your answers"
+    page, whose signed address proves when it was shown (the spam timing check)."""
     event = app.current_event.raw_event
     data = runtime.program_data()
     lang = request.visitor_language(event, body.language)
@@ -184,11 +123,141 @@ def post_registration(body: RegistrationRequest) -> Response[Any]:
     submission = body.to_submission(lang)
     if body.step == "edit" and request.is_form_post(event):
         return page.render_form(event, form_values(submission))
-    # Refusals happen before the idempotency record: an ineligible post stores nothing at all.
+    # Refusals happen before anything is kept: an ineligible post stores nothing at all.
     check_admission(submission, data)
-    state = _check_state(body.form_token, submission)
-    if state != "ok":
-        return _check_page(submission, state, event)
+    now = runtime.now()
+    draft_id = secrets.token_urlsafe(16)
+    get_repository().save_draft(
+        draft_id, asdict(submission), int(now.timestamp()) + get_settings().form_token_seconds
+    )
+    token = _check_token(draft_id, lang)
+    runtime.count(FORM, "checked")
+    if request.is_form_post(event):
+        location = f"{resolver.API_PREFIX}/registrations/check?token={token}"
+        return Response(status_code=303, headers={"Location": location}, body="")
+    return answers.json_response(
+        200, CheckResponse(status="check", form_token=token, values=form_values(submission))
+    )
+
+
+def _draft(token: str) -> tuple[Submission | None, dict[str, Any] | None, str]:
+    """The draft a check token names: (submission, claims, problem code)."""
+    try:
+        claims = tokens.verify(signing_keys(), token, CHECK, int(runtime.now().timestamp()))
+    except tokens.TokenExpired:
+        return None, None, "check_expired"
+    except tokens.TokenInvalid:
+        return None, None, "link_invalid"
+    stored = get_repository().load_draft(str(claims["d"]), runtime.now())
+    if stored is None:
+        return None, claims, "check_expired"
+    return Submission(**stored), claims, ""
+
+
+@app.get(
+    "/registrations/check",
+    summary='The "check your answers" page of a registration',
+    responses={
+        200: {"description": "What will be stored", "content": {"text/html": {}}},
+        400: {"description": "The link is not valid", "content": {"text/html": {}}},
+        410: {"description": "The page has expired", "content": {"text/html": {}}},
+    },
+    tags=["registration"],
+)
+def get_check() -> Response[Any]:
+    from forms_api import rendering
+
+    token = app.current_event.get_query_string_value("token") or ""
+    submission, _claims, problem = _draft(token)
+    if submission is None:
+        return _link_problem(problem, _query_language())
+    data = runtime.program_data()
+    lang = submission.language
+    t = data.strings_in(lang).form
+    notice = app.current_event.get_query_string_value("notice")
+    values = form_values(submission)
+    return answers.html_response(
+        200,
+        "registration_check.html",
+        {
+            "lang": lang,
+            "t": t,
+            "errors": {},
+            "title": t["check_title"],
+            "rows": rendering.check_rows(data, lang, values),
+            "form_token": token,
+            "send_action": f"{resolver.API_PREFIX}/registrations/send",
+            "edit_href": f"{resolver.API_PREFIX}/registrations/edit?token={token}",
+            "notice": data.message(lang, "errors", notice) if notice in _NOTICES else None,
+        },
+        page_id=page.page_id,
+        branch=data.branch_for(submission.region, submission.branch),
+    )
+
+
+# Notices the check page may show (a query parameter: anything else is ignored).
+_NOTICES = ("submission_too_fast",)
+
+
+@app.get(
+    "/registrations/edit",
+    summary="The registration form again with the answers of a check page",
+    responses={
+        200: {"description": "The form, values kept", "content": {"text/html": {}}},
+        400: {"description": "The link is not valid", "content": {"text/html": {}}},
+        410: {"description": "The page has expired", "content": {"text/html": {}}},
+    },
+    tags=["registration"],
+)
+def get_edit() -> Response[Any]:
+    token = app.current_event.get_query_string_value("token") or ""
+    submission, _claims, problem = _draft(token)
+    if submission is None:
+        return _link_problem(problem, _query_language())
+    event = app.current_event.raw_event
+    return page.render_form(event, form_values(submission), submission.language)
+
+
+@app.post(
+    "/registrations/send",
+    status_code=201,
+    summary="Send checked answers: the registration is stored",
+    responses={
+        201: {
+            "description": "Stored",
+            "content": {"application/json": {"model": RegistrationResponse}},
+        },
+        303: {"description": "Stored (a form post): see the confirmation page"},
+        400: answers.error_doc("The check page could not be verified"),
+        410: answers.error_doc("The check page has expired: nothing stored"),
+        413: answers.error_doc("Body too large"),
+        415: answers.error_doc("Neither JSON nor a form post"),
+        425: answers.error_doc("Sent too fast after the check page was shown"),
+        503: answers.error_doc("Storage busy: nothing stored, retry"),
+    },
+    tags=["registration"],
+)
+def post_send(body: SendRequest) -> Response[Any]:
+    event = app.current_event.raw_event
+    data = runtime.program_data()
+    submission, claims, problem = _draft(body.form_token)
+    if submission is None or claims is None:
+        refused = CheckExpired if problem == "check_expired" else CheckRefused
+        raise refused([FieldProblem("", problem)])
+    lang = submission.language
+    if int(runtime.now().timestamp()) - int(claims["i"]) < get_settings().min_fill_seconds:
+        runtime.count(FORM, "too_fast")
+        if not request.is_form_post(event):
+            raise SentTooFast([FieldProblem("", "submission_too_fast")])
+        location = (
+            f"{resolver.API_PREFIX}/registrations/check?token={body.form_token}"
+            "&notice=submission_too_fast"
+        )
+        return Response(status_code=303, headers={"Location": location}, body="")
+    # The phase may have changed since the check page was shown.
+    check_admission(submission, data)
+    # Keyed on the answers: Send clicked twice, or the same answers sent again from a
+    # second check page within the hour, store once and show the same reference.
     stored = register_once(asdict(submission), app.lambda_context)
     outcome = "registered" if stored["kind"] == "registration" else "waitlisted"
     runtime.count(FORM, outcome)
@@ -266,7 +335,7 @@ def _link_problem(code: str, lang: str) -> Response[Any]:
     t = data.strings_in(lang).form
     runtime.count(FORM, code)
     return answers.html_response(
-        410 if code == "link_expired" else 400,
+        410 if code in ("link_expired", "check_expired") else 400,
         "message.html",
         {
             "lang": lang,
