@@ -20,6 +20,7 @@ import yaml
 
 from .feeds import write_feed
 from .models import LANGUAGES, PLACEHOLDER, DataError, Language, SiteData, load_site_data
+from .notfound import write_not_found_page
 from .pages import HREFLANG, SitePlan, plan_site
 from .render import make_environment, stage_language
 from .settings import REPO_ROOT, BuildSettings
@@ -181,6 +182,7 @@ def build(settings: BuildSettings) -> BuildResult:
     _run_generators(configs)
     write_sitemaps(plan)
     write_root_pages(data, plan)
+    write_not_found_page(data, plan)
     for lang in LANGUAGES:
         write_feed(data, plan, lang)
     return BuildResult(plan, placeholders, time.perf_counter() - started)
