@@ -16,15 +16,14 @@ from urllib.parse import quote
 
 DEFAULT_ERROR_PAGE = "/404.html"
 
-# What may stand unencoded in a Location's path (RFC 3986 pchar and "/") and query; a "%"
-# stays when an escape follows it. Everything else is percent-encoded (UTF-8), so a
-# browser cannot strip or rewrite it (tabs, newlines, "\" read as "/") into `//host`.
-_PATH_CHARACTERS = "A-Za-z0-9\\-._~!$&'()*+,;=:@/"
-_UNSAFE_IN_PATH = re.compile(rf"%(?![0-9A-Fa-f]{{2}})|[^{_PATH_CHARACTERS}%]")
-_UNSAFE_IN_QUERY = re.compile(rf"%(?![0-9A-Fa-f]{{2}})|[^{_PATH_CHARACTERS}?%]")
-# The same sets for urllib's quote(), which encodes "%" itself.
-_WIRE_SAFE_PATH = "-._~!$&'()*+,;=:@/"
-_WIRE_SAFE_QUERY = _WIRE_SAFE_PATH + "?%"
+# A Location's path and query hold only what RFC 3986 allows unencoded (the JavaScript
+# function's encodeURI set, less "?" and "#" in a path, "#" in a query); escapes already
+# there stay. Everything else is percent-encoded (UTF-8), so a browser cannot strip or
+# rewrite it (tabs, newlines, a backslash read as "/") into `//host`.
+_SAFE_IN_PATH = "!$&'()*+,;=:@/"
+_SAFE_IN_QUERY = _SAFE_IN_PATH + "?"
+_ESCAPE_KEPT = re.compile(r"%25(?=[0-9A-Fa-f]{2})")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 _QVALUE = re.compile(r"0(\.[0-9]{0,3})?|1(\.0{0,3})?")
 
 
@@ -36,21 +35,19 @@ class Redirect:
     vary: str = ""
 
 
-def _percent_encode(match: re.Match[str]) -> str:
-    try:
-        data = match.group().encode("utf-8")
-    except UnicodeEncodeError:
-        return "%EF%BF%BD"  # a lone surrogate: U+FFFD, as a UTF-8 decoder reads it
-    return "".join(f"%{byte:02X}" for byte in data)
+def _encode(text: str, safe: str) -> str:
+    # Lone surrogates as U+FFFD, as a UTF-8 decoder reads them (and as the function does).
+    well_formed = _LONE_SURROGATE.sub("\ufffd", text)
+    return _ESCAPE_KEPT.sub("%", quote(well_formed, safe=safe))
 
 
 def site_path(path: str) -> str:
     """A Location on this site whatever the request held: one "/", then never "/" or "\\"."""
-    return "/" + _UNSAFE_IN_PATH.sub(_percent_encode, path).lstrip("/")
+    return "/" + _encode(path, _SAFE_IN_PATH).lstrip("/")
 
 
 def _site_query(query: str) -> str:
-    return f"?{_UNSAFE_IN_QUERY.sub(_percent_encode, query)}" if query else ""
+    return f"?{_encode(query, _SAFE_IN_QUERY)}" if query else ""
 
 
 def wire_path(environ: dict[str, Any]) -> str:
@@ -62,15 +59,15 @@ def wire_path(environ: dict[str, Any]) -> str:
     """
     target = environ.get("REQUEST_URI", "").partition("?")[0].partition("#")[0]
     if target.startswith("/"):
-        return quote(target.encode("latin-1", "replace"), safe=_WIRE_SAFE_PATH + "%")
+        return quote(target.encode("latin-1", "replace"), safe=_SAFE_IN_PATH + "%")
     raw = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-    return quote(raw.encode("latin-1", "replace"), safe=_WIRE_SAFE_PATH) or "/"
+    return quote(raw.encode("latin-1", "replace"), safe=_SAFE_IN_PATH) or "/"
 
 
 def wire_query(environ: dict[str, Any]) -> str:
     """The query string as the viewer sent it, its stray bytes percent-encoded."""
     raw: str = environ.get("QUERY_STRING", "")
-    return quote(raw.encode("latin-1", "replace"), safe=_WIRE_SAFE_QUERY)
+    return quote(raw.encode("latin-1", "replace"), safe=_SAFE_IN_QUERY + "%")
 
 
 def preferred_language(accept_language: str) -> str:

@@ -8,23 +8,40 @@
 
 var SHORT_LINKS = {}; // rendered from content/data/shortlinks.yml
 
-// What may stand unencoded in a Location's path (RFC 3986 pchar and "/") and query;
-// a "%" stays when an escape follows it. Everything else is percent-encoded (UTF-8), so
-// a browser cannot strip or rewrite it (tabs, newlines, "\" read as "/") into `//host`.
-var UNSAFE_IN_PATH = /[\uD800-\uDBFF][\uDC00-\uDFFF]|%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@\/%]/g;
-var UNSAFE_IN_QUERY = /[\uD800-\uDBFF][\uDC00-\uDFFF]|%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@\/?%]/g;
-
-function percentEncode(text) {
+// A Location's path and query hold only what RFC 3986 allows unencoded (encodeURI's set,
+// less "?" and "#" in a path, "#" in a query); escapes already there stay. Everything else
+// is percent-encoded (UTF-8), so a browser cannot strip or rewrite it (tabs, newlines,
+// "\" read as "/") into `//host`. Native calls only: an 8 KB hostile address costs
+// no more than a plain one.
+function encode(text) {
+  var encoded;
   try {
-    return encodeURIComponent(text);
+    encoded = encodeURI(text);
   } catch (loneSurrogate) {
-    return "%EF%BF%BD"; // U+FFFD, as a UTF-8 decoder reads it
+    encoded = encodeURI(wellFormed(text));
   }
+  return encoded.replace(/%25(?=[0-9A-Fa-f]{2})/g, "%").replace(/#/g, "%23");
+}
+
+// Lone surrogates as U+FFFD, as a UTF-8 decoder reads them.
+function wellFormed(text) {
+  var out = "";
+  for (var i = 0; i < text.length; i++) {
+    var c = text.charCodeAt(i);
+    var pair = c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00;
+    if (pair) {
+      out += text.charAt(i) + text.charAt(i + 1);
+      i++;
+    } else {
+      out += (c & 0xf800) === 0xd800 ? "\ufffd" : text.charAt(i);
+    }
+  }
+  return out;
 }
 
 // A Location on this site whatever the request held: one "/", then never "/" or "\".
 function sitePath(path) {
-  return "/" + path.replace(UNSAFE_IN_PATH, percentEncode).replace(/^\/+/, "");
+  return "/" + encode(path).replace(/\?/g, "%3F").replace(/^\/+/, "");
 }
 
 // French unless the visitor ranks English strictly higher (q-values, RFC 9110).
@@ -61,7 +78,7 @@ function query(querystring) {
       parts.push(v.value === "" ? name : name + "=" + v.value);
     });
   });
-  return parts.length ? "?" + parts.join("&").replace(UNSAFE_IN_QUERY, percentEncode) : "";
+  return parts.length ? "?" + encode(parts.join("&")) : "";
 }
 
 function redirect(status, path, qs, cacheControl, vary) {

@@ -18,12 +18,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PHONE = {"width": 390, "height": 844}
 HREFLANG = {"fr": "fr-CA", "en": "en-CA"}
-TITLES = {
-    lang: yaml.safe_load((REPOSITORY / f"content/data/i18n/{lang}.yml").read_text("utf-8"))[
-        "site"
-    ]["notfound"]["title"]
-    for lang in HREFLANG
-}
+
+
+def _title(lang: str) -> str:
+    strings = yaml.safe_load((REPOSITORY / f"content/data/i18n/{lang}.yml").read_text("utf-8"))
+    title: str = strings["site"]["notfound"]["title"]
+    return title
+
+
+TITLES = {lang: _title(lang) for lang in HREFLANG}
 
 
 @pytest.fixture
