@@ -128,7 +128,21 @@
   root.vnb404 = { normalise: normalise, distance: distance, closest: closest, language: language };
   if (typeof document === "undefined") return;
 
+  // Loaded blocking in the head, before the body exists: the text stays hidden (vnb-404.css)
+  // until it is in its final order, so nothing moves under the visitor's thumb. Without
+  // this script (no JavaScript, a failed load) the class is never set: the page shows as is.
+  var page = document.documentElement;
+  page.className += " vnb404-js";
+
   function show() {
+    try {
+      arrange();
+    } finally {
+      page.className += " vnb404-ready";
+    }
+  }
+
+  function arrange() {
     var node = document.getElementById("vnb-404-data");
     var data;
     try {
