@@ -20,6 +20,7 @@ import yaml
 from content_model import LANGUAGES, PLACEHOLDER, Content, DataError, Language, load_content
 
 from .feeds import write_feed
+from .notfound import write_not_found_page
 from .pages import HREFLANG, SitePlan, plan_site
 from .render import make_environment, stage_language
 from .settings import REPO_ROOT, BuildSettings
@@ -187,6 +188,7 @@ def build(settings: BuildSettings) -> BuildResult:
     # What the pages were built from: the publish command ships them only with functions
     # carrying the same content (infra/bundle.py stamps the bundle the same way).
     (settings.site_dir / "content-version.txt").write_text(data.version + "\n", encoding="utf-8")
+    write_not_found_page(data, plan)
     for lang in LANGUAGES:
         write_feed(data, plan, lang)
     return BuildResult(plan, placeholders, time.perf_counter() - started)

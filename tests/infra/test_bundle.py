@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from infra_template import REPO, infra_module, template
+from infra_template import REPO, TEMPLATE, infra_module, template
 
 
 def test_the_bundle_holds_the_package_and_the_content_data(tmp_path: Path) -> None:
@@ -62,8 +62,9 @@ def test_the_handlers_import_from_the_bundle_alone(tmp_path: Path) -> None:
 
 
 def test_the_template_takes_its_code_from_the_bundle_folder() -> None:
+    # `sam build` resolves CodeUri from the deployed template's folder (infra/edge_function.py).
     code_uri = template()["Globals"]["Function"]["CodeUri"]
-    assert (REPO / "infra" / code_uri).resolve() == REPO / "build" / "lambda"
+    assert (TEMPLATE.parent / code_uri).resolve() == REPO / "build" / "lambda"
     assert (
         template()["Globals"]["Function"]["Environment"]["Variables"]["CONTENT_DATA_DIR"]
         == "/var/task/content/data"
@@ -88,7 +89,9 @@ def test_bytecode_is_only_written_by_the_runtimes_python(tmp_path: Path) -> None
     if sys.version_info[:2] == (3, 13):
         return
     with pytest.raises(bundle.WrongPython):
-        bundle.bundle(tmp_path / "lambda", dependencies=False, compile_with=Path(sys.executable))
+        bundle.bundle(
+            tmp_path / "lambda", dependencies=False, compile_with=Path(sys.executable), shell=None
+        )
 
 
 def test_the_bundle_refuses_to_go_without_the_site_shell(tmp_path: Path) -> None:
