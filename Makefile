@@ -9,7 +9,7 @@ CHECKOV := .venv-checkov/bin/checkov
 NODE_TOOLS := tests/node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help dev build check test lint types pytest browser-deps tools bench clean registrations lambda-bundle
+.PHONY: help dev build check test lint types pytest browser-deps tools bench clean registrations lambda-bundle publish
 
 help:
 	@echo "make dev    build the site and run it locally with working forms"
@@ -17,6 +17,7 @@ help:
 	@echo "make build  build the whole site into build/site/"
 	@echo "make check  check content/ (links, pairs, data, placeholders); RELEASE=1 refuses placeholders"
 	@echo "make bench  run the benchmarks and print their figures"
+	@echo "make publish ENV=staging|production  deploy the functions' stack, then the site (AWS)"
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +80,13 @@ bench: tools
 # LAMBDA_PYTHON=/path/to/python3.13 adds bytecode (a faster cold start).
 lambda-bundle: $(STAMP)
 	$(PY) infra/bundle.py build/lambda $(if $(LAMBDA_PYTHON),--compile-with $(LAMBDA_PYTHON))
+
+# The one publication: site and Lambda bundle built from the same content, `sam build` and
+# `sam deploy`, then the site uploaded, the edge invalidated, stale files pruned after a
+# grace period (infra/publish.py; README "Deployment"). CI: ARGS="--yes --wait".
+publish: $(STAMP) $(SOCIAL_FONT)
+	@test -n "$(ENV)" || { echo "usage: make publish ENV=staging|production [ARGS=...]"; exit 2; }
+	LAMBDA_PYTHON=$(LAMBDA_PYTHON) $(PY) infra/publish.py $(ENV) $(ARGS)
 
 # make registrations ARGS=--show-personal
 registrations: $(STAMP)

@@ -5,12 +5,14 @@ Zensical is run on the configurations the site build writes (`build/config/mkdoc
 with three changes it needs: `docs_dir`, `site_dir` and `theme.custom_dir` relative to
 the project folder (absolute ones are refused: "site_dir must be within project root").
 One language at a time: two builds share Zensical's `.cache` in the working folder and
-crash. See docs/decisions/2026-12-01-zensical.md.
+crash. `theme.variant: classic` keeps Material's look. See
+docs/decisions/2026-12-01-zensical.md.
 """
 
 from __future__ import annotations
 
 import os
+import posixpath
 import subprocess
 import sys
 from functools import cache
@@ -68,6 +70,8 @@ def zensical_config(mkdocs_config: Path, project: Path, lang: str) -> Path:
     config["docs_dir"] = relative(config["docs_dir"])
     config["site_dir"] = f"zensical-site/{lang}"
     config["theme"]["custom_dir"] = relative(config["theme"]["custom_dir"])
+    # Zensical's own look is `modern`; `classic` is Material's (header, type, palette).
+    config["theme"]["variant"] = "classic"
     target = project / f"zensical.{lang}.yml"
     target.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
     return target
@@ -153,6 +157,56 @@ def test_the_same_form_markup(site: BuiltSite, zensical_site: Path) -> None:
         assert zensical == material, page
         with_forms += bool(material)
     assert with_forms == 4  # registration and assessment, in both languages
+
+
+class References(HTMLParser):
+    """The local addresses a page loads or links to (href, src)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.found: list[str] = []
+        self.feed(text)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value and tag in ("a", "link", "script", "img"):
+                self.found.append(value)
+
+
+def broken_references(root: Path, whole_site: Path) -> list[tuple[str, str]]:
+    """(page, address) for each local address of the language folders' pages that names no
+    file; outside the language folders (`/`, the short links), the whole built site counts."""
+    broken = []
+    for page in sorted(pages(root)):
+        for address in References((root / page).read_text(encoding="utf-8")).found:
+            if address.startswith(("#", "http:", "https:", "mailto:", "tel:", "data:")):
+                continue
+            path = address.split("#")[0].split("?")[0]
+            if not path:
+                continue
+            base = "" if path.startswith("/") else posixpath.dirname(page)
+            target = posixpath.normpath(posixpath.join(base, path.lstrip("/")))
+            inside = target.split("/")[0] in LANGUAGES
+            file = (root if inside else whole_site) / target
+            if not (file.is_file() or (file / "index.html").is_file()):
+                broken.append((page, address))
+    return broken
+
+
+def test_every_local_reference_of_materials_pages_resolves(site: BuiltSite) -> None:
+    assert broken_references(site.root, site.root) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Zensical 0.0.73 rewrites the forms partial's relative ../assets/vnb-forms.* "
+    "addresses a second time (../../assets/…): the form pages lose their stylesheet and "
+    "enhancement script. Root-relative addresses pass unchanged (decision note).",
+)
+def test_every_local_reference_of_zensicals_pages_resolves(
+    site: BuiltSite, zensical_site: Path
+) -> None:
+    assert broken_references(zensical_site, site.root) == []
 
 
 def test_zensical_is_pinned_where_the_tests_install_it() -> None:
