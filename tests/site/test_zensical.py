@@ -98,7 +98,13 @@ def zensical_site(site: BuiltSite) -> Path:
 
 
 def pages(root: Path) -> set[str]:
-    return {p.relative_to(root).as_posix() for p in root.rglob("*.html")}
+    # The answer pages' shell (sitebuild.shell) is exported and removed after the
+    # generator's run: it is no page of the published site, whichever generator drew it.
+    return {
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*.html")
+        if not p.relative_to(root).as_posix().split("/", 2)[1:2] == ["vnb-shell"]
+    }
 
 
 @cache
