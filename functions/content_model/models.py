@@ -104,6 +104,25 @@ class MediaContact(Contact):
     name: str
 
 
+Placeholder = Literal["À CONFIRMER"]
+"""A fact not public yet, in a field that otherwise holds a number or a date."""
+
+
+class Faq(_Model):
+    """Answers merchants ask for that are not public yet: the FAQ quotes them from here.
+
+    Numbers and dates are language-neutral; a text is given in both languages.
+    """
+
+    cost: Text
+    coaching_weeks: Annotated[int, Field(gt=0)] | Placeholder
+    registration_opening: dt.date | Placeholder
+    callback_business_days: Annotated[int, Field(gt=0)] | Placeholder
+    employee_count: Text
+    multi_store: Text
+    franchises: Text
+
+
 class Program(_Model):
     name: str
     name_en_descriptive: str
@@ -118,6 +137,7 @@ class Program(_Model):
     privacy: Privacy
     contact: Contact
     media_contact: MediaContact
+    faq: Faq
 
 
 # --- regions.yml, sectors.yml, branches.yml -----------------------------------------
