@@ -203,12 +203,8 @@ def test_every_local_reference_of_materials_pages_resolves(site: BuiltSite) -> N
     assert broken_references(site.root, site.root) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Zensical 0.0.73 rewrites the forms partial's relative ../assets/vnb-forms.* "
-    "addresses a second time (../../assets/…): the form pages lose their stylesheet and "
-    "enhancement script. Root-relative addresses pass unchanged (decision note).",
-)
+# Zensical 0.0.73 rewrote the forms partial's relative ../assets/vnb-forms.* a second time;
+# the forms' stylesheet and script now come from the theme's head (`| url`): both resolve.
 def test_every_local_reference_of_zensicals_pages_resolves(
     site: BuiltSite, zensical_site: Path
 ) -> None:
