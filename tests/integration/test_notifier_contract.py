@@ -56,8 +56,8 @@ def test_a_posted_registration_is_mailed_and_found_by_the_staff_tools(
     boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
     monkeypatch.setenv("MAIL_SENDER", SENDER)
     monkeypatch.setenv("BRANCH_NOTICE_FALLBACK", FALLBACK)  # branches.yml: still placeholders
-    for cache in (notifier.get_mailer, notifier.get_send_once, content_model.cached_content):
-        cache.cache_clear()
+    notifier.reset()
+    content_model.cached_content.cache_clear()
 
     # When a merchant registers in English through the forms API
     response = registration.lambda_handler(
@@ -89,5 +89,5 @@ def test_a_posted_registration_is_mailed_and_found_by_the_staff_tools(
     assert findings.references == [reference]
     assert {sk for _pk, sk in findings.keys} == {"REG", "NEQ"}
 
-    for cache in (notifier.get_mailer, notifier.get_send_once, content_model.cached_content):
-        cache.cache_clear()
+    notifier.reset()
+    content_model.cached_content.cache_clear()
