@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from fnmatch import fnmatch
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -202,6 +203,100 @@ def test_template_retries_filters_and_keeps_failures() -> None:
     assert not any(action.endswith("*") for action in actions)
     assert not {"dynamodb:Scan", "dynamodb:Query", "ses:SendRawEmail"} & set(actions)
     assert all(statement["Resource"] != "*" for statement in statements)
+
+
+def test_template_lets_the_notifier_update_its_counters_and_refusals_only() -> None:
+    resources = load_template()["Resources"]
+    role = resources["NotifierFunctionRole"]["Properties"]
+    statements = role["Policies"][0]["PolicyDocument"]["Statement"]
+    on_program_table = [
+        s for s in statements if s["Resource"] == {"Fn::GetAtt": "ProgramTable.Arn"}
+    ]
+    [counters] = on_program_table
+    assert counters["Action"] == "dynamodb:UpdateItem"
+    spaces = counters["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+    assert spaces == ["MAILCOUNT#*", "MAILREFUSED#*"]
+    # The keys the notifier builds fall in those spaces; the registrations' do not.
+    assert fnmatch(keys.mail_count("a@example.ca", "2026-11-28")["pk"], spaces[0])
+    assert fnmatch(
+        keys.mail_refused("2026-11-28T10:00:00Z", "ABCD2345", "merchant")["pk"], spaces[1]
+    )
+    for other in (keys.registration("ABCD2345"), keys.neq_guard("1170000001")):
+        assert not any(fnmatch(other["pk"], space) for space in spaces)
+
+
+def test_template_alarms_on_permanent_refusals_of_the_notifiers_metric() -> None:
+    document = load_template()
+    resources = document["Resources"]
+    alarm = resources["MailRefusedAlarm"]["Properties"]
+    function = resources["NotifierFunction"]["Properties"]
+    globals_env = document["Globals"]["Function"]["Environment"]["Variables"]
+    assert alarm["MetricName"] == "mail_refused"
+    assert alarm["Namespace"] == globals_env["POWERTOOLS_METRICS_NAMESPACE"]
+    service = function["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": service}]
+    assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (
+        1,
+        "GreaterThanOrEqualToThreshold",
+    )
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+
+
+def test_the_notifiers_settings_validate_from_the_templates_environment() -> None:
+    from forms_api.notifier_settings import NotifierSettings
+
+    document = load_template()
+    function = document["Resources"]["NotifierFunction"]["Properties"]
+    variables = {
+        **document["Globals"]["Function"]["Environment"]["Variables"],
+        **function["Environment"]["Variables"],
+    }
+    # What CloudFormation resolves at deploy time, stood in for by plausible values.
+    stand_ins = {"MAIL_SENDER": "inscriptions@example.org", "BRANCH_NOTICE_FALLBACK": ""}
+    env = {
+        name: value if isinstance(value, str) else stand_ins.get(name, f"{name.lower()}-x")
+        for name, value in variables.items()
+    }
+    settings = NotifierSettings.from_environment(env)
+    assert settings.merchant_mails_per_day == 3
+    assert settings.branch_notice_fallback is None
+    # Every variable the function sets for itself is read: by the settings or Powertools.
+    fields = {name.upper() for name in NotifierSettings.model_fields}
+    own = set(function["Environment"]["Variables"])
+    assert {name for name in own if not name.startswith("POWERTOOLS_")} <= fields
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"MAIL_SENDER": None}, "mail_sender"),
+        ({"MAIL_SENDER": "inscriptions"}, "mail_sender"),
+        ({"TABLE_NAME": None}, "table_name"),
+        ({"IDEMPOTENCY_TABLE_NAME": ""}, "idempotency_table_name"),
+        ({"MERCHANT_MAILS_PER_DAY": "0"}, "merchant_mails_per_day"),
+        ({"MERCHANT_MAILS_PER_DAY": "trois"}, "merchant_mails_per_day"),
+        ({"BRANCH_NOTICE_FALLBACK": "succursales"}, "branch_notice_fallback"),
+    ],
+)
+def test_notifier_settings_refuse_a_missing_or_malformed_value(
+    changes: dict[str, str | None], field: str
+) -> None:
+    from forms_api.notifier_settings import NotifierSettings
+    from pydantic import ValidationError
+
+    env = {
+        "MAIL_SENDER": SENDER,
+        "TABLE_NAME": "program",
+        "IDEMPOTENCY_TABLE_NAME": "idempotency",
+    }
+    assert NotifierSettings.from_environment(env).merchant_mails_per_day == 3
+    for name, value in changes.items():
+        if value is None:
+            env.pop(name)
+        else:
+            env[name] = value
+    with pytest.raises(ValidationError, match=field):
+        NotifierSettings.from_environment(env)
 
 
 def test_a_registration_sends_the_merchant_confirmation_and_a_branch_notice(
