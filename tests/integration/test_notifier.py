@@ -513,21 +513,6 @@ def test_the_daily_limit_is_a_setting(world: World, monkeypatch: pytest.MonkeyPa
     assert len(to("victime@example.com")) == 1
 
 
-def test_the_counter_is_shared_by_concurrent_notifiers(world: World) -> None:
-    """Two notifiers (two shards) admitting the same address at once: the condition holds."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from forms_api.mail_ledger import DynamoMailLedger
-
-    ledger = DynamoMailLedger("program", limit=3, count_ttl_seconds=172800, refusal_days=90)
-    moment = datetime.now(UTC)
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        admitted = list(
-            pool.map(lambda i: ledger.admit("x@example.com", f"REF{i:05d}", moment), range(40))
-        )
-    assert admitted.count(True) == 3
-
-
 def test_only_new_registration_items_send_mail(world: World) -> None:
     world.table.put_item(
         Item={"pk": "NEQ#1170000001", "sk": "NEQ", "reference": "ABCD2345"}  # same transaction
