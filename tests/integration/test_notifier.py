@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from fnmatch import fnmatch
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
