@@ -87,7 +87,49 @@ def test_a_posted_registration_is_mailed_and_found_by_the_staff_tools(
     assert count == 1 and rows[1][0] == reference
     findings = privacy.find(store, privacy.Lookup(email=" JOSEE.COTE@example.ca"))
     assert findings.references == [reference]
-    assert {sk for _pk, sk in findings.keys} == {"REG", "NEQ"}
+    # The day's mail counter of the address is tied to the person too (its hash, no address).
+    assert {sk for _pk, sk in findings.keys} == {"REG", "NEQ", "MAILCOUNT"}
+
+    notifier.reset()
+    content_model.cached_content.cache_clear()
+
+
+def test_a_dead_lettered_registration_is_resent_by_staff_through_the_notifier(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The DLQ keeps only a stream position: staff hand the registration to the notifier
+    again by reference, and what already went out is not sent twice."""
+    from forms_api.handlers import notifier, registration
+    from staff import cli
+    from staff.dynamo import DynamoStaffStore
+
+    boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
+    monkeypatch.setenv("MAIL_SENDER", SENDER)
+    monkeypatch.setenv("BRANCH_NOTICE_FALLBACK", FALLBACK)
+    notifier.reset()
+    content_model.cached_content.cache_clear()
+
+    # A registration whose stream record never reached SES (retries exhausted).
+    response = registration.lambda_handler(
+        json_event("/registrations", valid_registration()), FakeContext()
+    )
+    reference = response_json(response)["reference"]
+    sent = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
+    assert sent == []
+
+    store = DynamoStaffStore(TABLES["ProgramTable"], region=REGION)
+
+    def deployed_notifier(_args: object) -> Any:
+        return lambda event: notifier.lambda_handler(event, FakeContext())  # type: ignore[arg-type]
+
+    argv = ["resend", "--reference", reference.lower()]
+    assert cli.main(argv, lambda _args: store, deployed_notifier) == 0
+    assert sorted(m.destinations["ToAddresses"][0].lower() for m in sent) == sorted(
+        ["josee.cote@example.ca", FALLBACK]
+    )
+    # Run twice by mistake: the notifier's idempotency sends nothing more.
+    assert cli.main(argv, lambda _args: store, deployed_notifier) == 0
+    assert len(sent) == 2
 
     notifier.reset()
     content_model.cached_content.cache_clear()
