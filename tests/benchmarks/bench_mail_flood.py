@@ -128,7 +128,9 @@ def main(count: int) -> None:
         statuses: dict[int, int] = {}
         for index in range(count):
             payload = valid_registration(email=VICTIM, neq=f"22{index:08d}")
-            answer = registration.lambda_handler(json_event("/registrations", payload), FakeContext())
+            answer = registration.lambda_handler(
+                json_event("/registrations", payload), FakeContext()
+            )
             statuses[answer["statusCode"]] = statuses.get(answer["statusCode"], 0) + 1
         bystander = valid_registration(email=BYSTANDER, neq="3300000001")
         registration.lambda_handler(json_event("/registrations", bystander), FakeContext())
