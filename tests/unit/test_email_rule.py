@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.utils import getaddresses
@@ -20,7 +21,7 @@ from content_model import load_content
 from forms_api.domain import rules
 from forms_api.domain.errors import RuleViolation
 from forms_support import CONTENT_DATA
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 _LABEL = re.compile(r"^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")
@@ -106,8 +107,10 @@ def test_a_non_ascii_local_part_is_undeliverable_not_malformed(
     local, domain = address.rsplit("@", 1)
     position = at % (len(local) + 1)
     typed = f"{local[:position]}{char}{local[position:]}@{domain}"
-    # NFC may compose the character with its neighbour: still not ASCII.
-    assert outcome(typed) in {"email_undeliverable", "too_long", "control_characters"}
+    # NFC may compose the character with its neighbour, or make it ASCII (the Kelvin sign
+    # becomes K): the rule judges the normalised text.
+    assume(not unicodedata.normalize("NFC", typed).isascii())
+    assert outcome(typed) in {"email_undeliverable", "too_long"}
 
 
 @pytest.mark.parametrize(
