@@ -469,6 +469,35 @@ def test_a_failing_branch_notice_does_not_hold_back_the_merchant_mail(world: Wor
     assert len(to(MERCHANT_EMAIL)) == 1 and len(to(BRANCH_EMAIL)) == 2
 
 
+def test_the_counter_failing_holds_back_the_merchant_mail_only(world: World) -> None:
+    from forms_api.handlers import notifier
+
+    world.table.put_item(Item=registration("ABCD2345"))
+    world.table.put_item(Item=registration("EFGH6789", email="sam@example.ca", neq="2"))
+    event = world.stream_event()
+    throttled = {"times": 1}
+
+    def throttle(**_kwargs: Any) -> Any:
+        if throttled["times"]:
+            throttled["times"] -= 1
+
+            class Http:
+                status_code = 400
+
+            code = "ProvisionedThroughputExceededException"
+            return Http(), {"Error": {"Code": code, "Message": "slow down"}}
+        return None
+
+    notifier.get_ledger().client.meta.events.register(  # type: ignore[attr-defined]
+        "before-call.dynamodb.UpdateItem", throttle
+    )
+    assert len(run(event)["batchItemFailures"]) == 1
+    assert len(to(BRANCH_EMAIL)) == 2  # the notice did not wait for the counter
+    assert run(event) == {"batchItemFailures": []}
+    assert len(to(MERCHANT_EMAIL)) == 1 and len(to("sam@example.ca")) == 1
+    assert len(to(BRANCH_EMAIL)) == 2
+
+
 def test_a_flood_of_registrations_with_one_address_mails_it_three_times_a_day(
     world: World, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:

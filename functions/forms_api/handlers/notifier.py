@@ -128,7 +128,7 @@ def _count(name: str) -> None:
 def notify(registration: dict[str, Any]) -> dict[str, str]:
     """Try every e-mail a new registration calls for; returns each one's outcome by purpose.
 
-    Raises the first transient failure once both mails were tried."""
+    Raises the first failure other than a permanent refusal once every mail was tried."""
     settings = get_notifier_settings()
     content = cached_content(settings.content_data_dir)
     mails = mails_for(
@@ -142,7 +142,7 @@ def notify(registration: dict[str, Any]) -> dict[str, str]:
         logger.warning("No notice address for this branch: fill branches.yml", extra=log)
     deliver_once = get_deliver_once()
     outcomes: dict[str, str] = {}
-    failure: MailNotSent | None = None
+    failure: Exception | None = None
     for mail in mails:
         extra = {**log, "purpose": mail.purpose}
         try:
@@ -158,9 +158,11 @@ def notify(registration: dict[str, Any]) -> dict[str, str]:
             )
             outcomes[mail.purpose] = REFUSED
             continue
-        except MailNotSent as error:
+        except Exception as error:  # any failure of one mail spares the other
+            # SES failing for now (MailNotSent), or the counter's or idempotency's DynamoDB.
+            code = error.code if isinstance(error, MailNotSent) else type(error).__name__
             _count("mail_failed")
-            logger.error("E-mail not sent", extra={**extra, "error_code": error.code})
+            logger.error("E-mail not sent", extra={**extra, "error_code": code})
             outcomes[mail.purpose] = FAILED
             failure = failure or error
             continue
