@@ -1,4 +1,5 @@
-"""The DynamoDB adapter of the staff commands: the only boto3 importer of this package.
+"""The DynamoDB adapter of the staff commands: their only DynamoDB client (`resend` has the
+Lambda one).
 
 In production it uses the staff member's default boto3 credentials; with
 `--local` it points at the local stand-in whose address the local mode writes
