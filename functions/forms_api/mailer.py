@@ -21,11 +21,22 @@ from content_model import LANGUAGES, Content, Language
 
 
 class MailNotSent(Exception):
-    """SES refused or failed. Carries the error code only: SES messages can quote addresses."""
+    """SES failed, for now (throttled, unreachable, the account paused): worth retrying.
+    Carries the error code only: SES messages can quote addresses."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+
+class MailRefused(MailNotSent):
+    """SES refused this mail for good (an address it cannot take): retrying cannot help."""
+
+
+# SES (API v2, and moto's v1 backend under it) refuses these for the message itself: the
+# same call fails the same way every time. Everything else (throttling, a paused or
+# suspended account, a network error) is retried, then kept for a replay.
+PERMANENT_CODES = frozenset({"BadRequestException", "MessageRejected", "InvalidParameterValue"})
 
 
 @dataclass(frozen=True)
@@ -174,7 +185,8 @@ class SesMailer:
                 },
             )
         except ClientError as error:
-            raise MailNotSent(str(error.response.get("Error", {}).get("Code", "Unknown"))) from None
+            code = str(error.response.get("Error", {}).get("Code", "Unknown"))
+            raise (MailRefused if code in PERMANENT_CODES else MailNotSent)(code) from None
         except BotoCoreError as error:
             raise MailNotSent(type(error).__name__) from None
         message_id: str = response["MessageId"]

@@ -56,8 +56,8 @@ def test_a_posted_registration_is_mailed_and_found_by_the_staff_tools(
     boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
     monkeypatch.setenv("MAIL_SENDER", SENDER)
     monkeypatch.setenv("BRANCH_NOTICE_FALLBACK", FALLBACK)  # branches.yml: still placeholders
-    for cache in (notifier.get_mailer, notifier.get_send_once, content_model.cached_content):
-        cache.cache_clear()
+    notifier.reset()
+    content_model.cached_content.cache_clear()
 
     # When a merchant registers in English through the forms API
     def post(event: dict[str, Any]) -> dict[str, Any]:
@@ -90,8 +90,51 @@ def test_a_posted_registration_is_mailed_and_found_by_the_staff_tools(
     assert count == 1 and rows[1][0] == reference
     findings = privacy.find(store, privacy.Lookup(email=" JOSEE.COTE@example.ca"))
     assert findings.references == [reference]
-    # Unconfirmed: the NEQ is not claimed yet, so there is no guard item to find.
-    assert {sk for _pk, sk in findings.keys} == {"REG"}
+    # Unconfirmed: the NEQ is not claimed yet (no guard item); the day's mail counter of the
+    # address is tied to the person too (its hash, no address).
+    assert {sk for _pk, sk in findings.keys} == {"REG", "MAILCOUNT"}
 
-    for cache in (notifier.get_mailer, notifier.get_send_once, content_model.cached_content):
-        cache.cache_clear()
+    notifier.reset()
+    content_model.cached_content.cache_clear()
+
+
+def test_a_dead_lettered_registration_is_resent_by_staff_through_the_notifier(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The DLQ keeps only a stream position: staff hand the registration to the notifier
+    again by reference, and what already went out is not sent twice."""
+    from forms_api.handlers import notifier, registration
+    from staff import cli
+    from staff.dynamo import DynamoStaffStore
+
+    boto3.client("ses", region_name=REGION).verify_email_identity(EmailAddress=SENDER)
+    monkeypatch.setenv("MAIL_SENDER", SENDER)
+    monkeypatch.setenv("BRANCH_NOTICE_FALLBACK", FALLBACK)
+    notifier.reset()
+    content_model.cached_content.cache_clear()
+
+    # A registration whose stream record never reached SES (retries exhausted).
+    def post(event: dict[str, Any]) -> dict[str, Any]:
+        return dict(registration.lambda_handler(event, FakeContext()))
+
+    response = check_then_send_json(post, "/registrations", valid_registration())
+    reference = response_json(response)["reference"]
+    sent = ses_backends[DEFAULT_ACCOUNT_ID][REGION].sent_messages
+    assert sent == []
+
+    store = DynamoStaffStore(TABLES["ProgramTable"], region=REGION)
+
+    def deployed_notifier(_args: object) -> Any:
+        return lambda event: notifier.lambda_handler(event, FakeContext())  # type: ignore[arg-type]
+
+    argv = ["resend", "--reference", reference.lower()]
+    assert cli.main(argv, lambda _args: store, deployed_notifier) == 0
+    assert sorted(m.destinations["ToAddresses"][0].lower() for m in sent) == sorted(
+        ["josee.cote@example.ca", FALLBACK]
+    )
+    # Run twice by mistake: the notifier's idempotency sends nothing more.
+    assert cli.main(argv, lambda _args: store, deployed_notifier) == 0
+    assert len(sent) == 2
+
+    notifier.reset()
+    content_model.cached_content.cache_clear()

@@ -43,7 +43,7 @@ page = FormPage(
 resolver.install_error_handlers(app, page)
 
 
-def _assess_stored(submission: dict[str, Any]) -> dict[str, Any]:
+def _assess_stored(submission: dict[str, Any], _idempotency_key: str) -> dict[str, Any]:
     result = assess(
         submission["answers"],
         submission["reference"],

@@ -56,9 +56,13 @@ page = FormPage(
 resolver.install_error_handlers(app, page)
 
 
-def _register_stored(submission: dict[str, Any]) -> dict[str, Any]:
+def _register_stored(submission: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
     registration = register(
-        Submission(**submission), runtime.program_data(), get_repository(), runtime.now()
+        Submission(**submission),
+        runtime.program_data(),
+        get_repository(),
+        runtime.now(),
+        idempotency_key=idempotency_key,
     )
     return {
         "reference": registration.reference,
