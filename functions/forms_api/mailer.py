@@ -72,7 +72,9 @@ def _assessment_url(content: Content, site_url: str, language: str, reference: s
     return f"{site_url.rstrip('/')}{pair.path(language)}?reference={reference}"
 
 
-def merchant_confirmation(registration: dict[str, Any], content: Content, site_url: str) -> Mail:
+def merchant_confirmation(
+    registration: dict[str, Any], content: Content, site_url: str, confirm_url: str = ""
+) -> Mail:
     """The merchant's confirmation, in the language they used on the form."""
     language: Language = "en" if registration.get("language") == "en" else "fr"
     template = "waitlist" if registration.get("kind") == "waitlist" else "confirmation"
@@ -89,6 +91,8 @@ def merchant_confirmation(registration: dict[str, Any], content: Content, site_u
         "employees": _text(registration.get("employees")) or not_given,
         "site_url": _site_url(site_url, language),
         "assessment_url": _assessment_url(content, site_url, language, reference),
+        # The signed link that confirms the address (and then claims the business number).
+        "confirm_url": confirm_url,
     }
     return Mail(
         purpose="merchant",
@@ -140,12 +144,16 @@ def branch_notice(
 
 
 def mails_for(
-    registration: dict[str, Any], content: Content, site_url: str, fallback: str | None
+    registration: dict[str, Any],
+    content: Content,
+    site_url: str,
+    fallback: str | None,
+    confirm_url: str = "",
 ) -> list[Mail]:
     """The e-mails one newly stored registration (or callback-list entry) calls for."""
     mails = []
     if registration.get("email"):
-        mails.append(merchant_confirmation(registration, content, site_url))
+        mails.append(merchant_confirmation(registration, content, site_url, confirm_url))
     notice = branch_notice(registration, content, fallback)
     if notice is not None:
         mails.append(notice)

@@ -318,7 +318,7 @@ def test_a_registration_sends_the_merchant_confirmation_and_a_branch_notice(
 
     french = by_recipient[MERCHANT_EMAIL]
     assert french.subject == "Virage numérique bleu – inscription reçue (ABCD2345)"
-    assert "Votre numéro de référence : ABCD2345" in french.body
+    assert "Votre numéro de référence\u00a0: ABCD2345" in french.body
     assert "ÉEQ – Mauricie" in french.body
     assert "Prochaine étape" in french.body
     assert "Vêtements, chaussures et accessoires" in french.body

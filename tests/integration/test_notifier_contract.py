@@ -7,13 +7,20 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, datetime
 from typing import Any
 
 import boto3
 import content_model
 import pytest
-from forms_events import FakeContext, check_then_send_json, response_json, valid_registration
+from forms_events import (
+    FakeContext,
+    check_then_send_json,
+    get_event,
+    response_json,
+    valid_registration,
+)
 from forms_support import TABLES
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
@@ -78,6 +85,15 @@ def test_a_posted_registration_is_mailed_and_found_by_the_staff_tools(
     assert "ÉEQ – Mauricie" in confirmation.body
     # No free text the visitor typed: neither their name nor their business's.
     assert "Josée" not in confirmation.body and "Élan" not in confirmation.body
+    # The mail's signed link confirms the address, which then claims the business number.
+    link = re.search(r"/api/registrations/confirm\?token=(\S+)", confirmation.body)
+    assert link is not None, confirmation.body
+    confirmed = post(get_event("/registrations/confirm", {"token": link.group(1)}))
+    assert confirmed["statusCode"] == 200
+    guard = dynamodb.get_item(
+        TableName=TABLES["ProgramTable"], Key={"pk": {"S": "NEQ#1170000001"}, "sk": {"S": "NEQ"}}
+    )
+    assert guard["Item"]["reference"] == {"S": reference}
     notice = by_recipient[FALLBACK]
     assert reference in notice.subject
     assert "josee" not in notice.body.lower() and "Élan" not in notice.body
@@ -90,9 +106,9 @@ def test_a_posted_registration_is_mailed_and_found_by_the_staff_tools(
     assert count == 1 and rows[1][0] == reference
     findings = privacy.find(store, privacy.Lookup(email=" JOSEE.COTE@example.ca"))
     assert findings.references == [reference]
-    # Unconfirmed: the NEQ is not claimed yet (no guard item); the day's mail counter of the
-    # address is tied to the person too (its hash, no address).
-    assert {sk for _pk, sk in findings.keys} == {"REG", "MAILCOUNT"}
+    # Confirmed: its NEQ guard; the day's mail counter of the address is tied to the person
+    # too (its hash, no address).
+    assert {sk for _pk, sk in findings.keys} == {"REG", "NEQ", "MAILCOUNT"}
 
     notifier.reset()
     content_model.cached_content.cache_clear()

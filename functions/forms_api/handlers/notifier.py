@@ -131,11 +131,19 @@ def notify(registration: dict[str, Any]) -> dict[str, str]:
     Raises the first failure other than a permanent refusal once every mail was tried."""
     settings = get_notifier_settings()
     content = cached_content(settings.content_data_dir)
+    confirm_url = ""
+    if registration.get("status") == "unconfirmed" and registration.get("reference"):
+        from forms_api.links import email_confirmation_url
+
+        confirm_url = email_confirmation_url(
+            settings.site_url, str(registration["reference"]), now()
+        )
     mails = mails_for(
         registration,
         content,
         site_url=settings.site_url,
         fallback=settings.branch_notice_fallback,
+        confirm_url=confirm_url,
     )
     log = {"reference": registration.get("reference"), "branch": registration.get("branch")}
     if not any(mail.purpose == "branch" for mail in mails):

@@ -20,6 +20,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from forms_api import links
 from forms_api.domain import tokens
 from forms_api.domain.errors import CheckExpired, CheckRefused, FieldProblem, SentTooFast
 from forms_api.domain.models import RegistrationView, Submission
@@ -41,7 +42,7 @@ from forms_api.signing import current_key, signing_keys
 FORM = "registration"
 CHECK = "registration-check"
 CONFIRMATION = "registration-confirmation"
-EMAIL = "registration-email"
+EMAIL = links.EMAIL_CONFIRMATION
 app = resolver.new_resolver()
 page = FormPage(
     name=FORM,
@@ -313,14 +314,8 @@ def confirmation_path(reference: str, lang: str) -> str:
 
 
 def email_confirmation_token(reference: str) -> str:
-    """The token of the confirmation e-mail's link (signed by the notifier)."""
-    return tokens.sign(
-        current_key(),
-        EMAIL,
-        int(runtime.now().timestamp()),
-        get_settings().confirmation_seconds,
-        r=reference,
-    )
+    """The token of the confirmation e-mail's link (the notifier signs the same)."""
+    return links.email_confirmation_token(reference, runtime.now())
 
 
 def _claims(purpose: str) -> tuple[dict[str, Any] | None, str]:

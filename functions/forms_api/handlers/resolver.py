@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 
+from forms_api import links
 from forms_api.domain.errors import DomainError, FieldProblem, PayloadTooLarge
 from forms_api.handlers.answers import (
     error_response,
@@ -26,7 +27,7 @@ from forms_api.settings import get_settings
 
 # The site posts to /api/<route> on its own origin; CloudFront and the local gateway pass
 # the path through unchanged.
-API_PREFIX = "/api"
+API_PREFIX = links.API_PREFIX
 
 
 def new_resolver() -> APIGatewayHttpResolver:
