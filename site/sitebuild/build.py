@@ -22,6 +22,7 @@ from .feeds import write_feed
 from .models import LANGUAGES, PLACEHOLDER, DataError, Language, SiteData, load_site_data
 from .pages import HREFLANG, SitePlan, plan_site
 from .render import make_environment, stage_language
+from .search import header_link, write_search_indexes
 from .settings import REPO_ROOT, BuildSettings
 from .social import write_social_image
 
@@ -61,7 +62,12 @@ def language_config(data: SiteData, plan: SitePlan, lang: Language) -> dict[str,
     ]
     config["extra"] = {
         **config.get("extra", {}),
-        "vnb": {"lang": lang, "strings": strings, "footer": footer},
+        "vnb": {
+            "lang": lang,
+            "strings": strings,
+            "footer": footer,
+            "search": header_link(plan, lang),
+        },
     }
     return config
 
@@ -179,6 +185,7 @@ def build(settings: BuildSettings) -> BuildResult:
         shutil.rmtree(settings.site_dir)
     settings.site_dir.mkdir(parents=True)
     _run_generators(configs)
+    write_search_indexes(plan)
     write_sitemaps(plan)
     write_root_pages(data, plan)
     for lang in LANGUAGES:

@@ -18,6 +18,7 @@ import yaml
 from forms_api.rendering import site_form
 
 from .models import PLACEHOLDER, DataError, Language, SiteData
+from .municipalities import load_municipalities
 from .pages import HREFLANG, Page, SitePlan
 from .settings import REPO_ROOT
 
@@ -64,6 +65,9 @@ class Renderer:
         self.strings: dict[str, Any] = data.strings[lang]["site"]
         self.placeholders: list[str] = []
         self._current = ""
+        self.municipalities = load_municipalities(
+            plan.settings.data_dir, {r.code for r in data.regions}
+        )
         self.env = make_environment()
         self.env.filters.update(
             tbc=self.tbc,
@@ -129,6 +133,7 @@ class Renderer:
             "regions": self.data.regions,
             "sectors": self.data.sectors,
             "branches": self.data.branches,
+            "municipalities": self.municipalities,
             "api_base_url": self.plan.settings.api_base_url,
             # The newsroom prints the short links as absolute addresses to paste.
             "site_url": self.plan.settings.site_url,
