@@ -6,6 +6,7 @@
   "use strict";
   const form = document.querySelector("[data-vnb-search]");
   if (!form) return;
+  form.closest(".vnb-search").hidden = false;
   const input = form.querySelector("input[name=q]");
   const status = document.getElementById("vnb-search-status");
   const list = document.getElementById("vnb-search-results");
