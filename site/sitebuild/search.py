@@ -7,17 +7,22 @@ column (Material's `<article>`) is indexed, so the header, menus and footer are 
 forms and the finder's field are left out. The search page is the only page that loads
 the bundle, on first use (site/assets/vnb-search.js): every other page pays nothing but
 the header's link.
+
+Pagefind's own binary (the pinned `pagefind[bin]`) runs once per language, both in
+parallel. Its Python API answers each call after a 0.1 s poll, and its asyncio.run() cannot
+start inside a running event loop (a build called from a Playwright test has one).
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
-from pagefind.index import IndexConfig, PagefindIndex
+from pagefind.service import get_executable
 
 from .models import LANGUAGES, DataError, Language
 from .pages import Page, SitePlan
@@ -52,6 +57,14 @@ class SearchIndex:
     """The whole bundle folder, the script and the WebAssembly module included."""
 
 
+def _fail(message: str) -> NoReturn:
+    # build.py imports this module: its BuildError (what `python -m sitebuild` reports
+    # without a traceback) is imported when needed.
+    from .build import BuildError
+
+    raise BuildError(message)
+
+
 def search_page(plan: SitePlan, lang: Language) -> Page:
     try:
         return plan.find(lang, SEARCH_PAGE)
@@ -74,50 +87,62 @@ def indexed_pages(plan: SitePlan, lang: Language) -> list[Page]:
     return [page for page in plan.pages[lang] if page != skip]
 
 
-async def _index_language(plan: SitePlan, lang: Language) -> SearchIndex:
+def _command(plan: SitePlan, lang: Language) -> list[str]:
+    """Pagefind's command line for one language: a walk of that language's folder limited to
+    the plan's pages (not the 404 page, short links' redirect pages or the search page).
+    Result URLs are relative to the language root; vnb-search.js gives that root to Pagefind
+    as its base URL."""
+    executable = get_executable()
+    if executable is None:
+        _fail("the pagefind binary is missing: install pagefind[bin]")
+    site_dir = plan.settings.site_dir / lang
+    files = sorted(f"{page.url}index.html" for page in indexed_pages(plan, lang))
+    glob = "{" + ",".join(files) + "}"
+    command = [str(executable), "--site", str(site_dir), "--root-selector", ROOT_SELECTOR]
+    for selector in EXCLUDE_SELECTORS:
+        command += ["--exclude-selectors", selector]
+    return [*command, "--glob", glob, "--output-path", str(site_dir / BUNDLE), "--quiet"]
+
+
+def _bundle(plan: SitePlan, lang: Language) -> SearchIndex:
+    """Checks what Pagefind wrote for a language and leaves out the files never loaded."""
     site_dir = plan.settings.site_dir / lang
     out = site_dir / BUNDLE
-    if out.exists():
-        shutil.rmtree(out)
-    config = IndexConfig(
-        root_selector=ROOT_SELECTOR,
-        exclude_selectors=EXCLUDE_SELECTORS,
-        output_path=str(out),
-    )
-    pages = indexed_pages(plan, lang)
-    # One directory walk limited to the plan's pages (not the 404 page, the short links'
-    # redirect pages or the search page): the Python API answers each call after a 0.1 s
-    # poll, so a call per page would cost seconds. Result URLs are then relative to the
-    # language root; vnb-search.js gives Pagefind that root as its base URL.
-    glob = "{" + ",".join(sorted(f"{page.url}index.html" for page in pages)) + "}"
-    async with PagefindIndex(config=config) as index:
-        added = await index.add_directory(str(site_dir), glob=glob)
-        if added["page_count"] != len(pages):
-            raise DataError(
-                site_dir, "(pages)", f"indexed {added['page_count']} of {len(pages)} pages"
-            )
     for name in UNUSED:
         (out / name).unlink(missing_ok=True)
     entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
     languages = sorted(entry["languages"])
     if languages != [lang]:
         # A page whose <html lang> is not its folder's would sit in an index no search uses.
-        raise DataError(site_dir, "<html lang>", f"the index holds {languages}, not [{lang!r}]")
+        _fail(f"{site_dir}: the search index holds {languages}, not [{lang!r}]")
+    pages = int(entry["languages"][lang]["page_count"])
+    expected = len(indexed_pages(plan, lang))
+    if pages != expected:
+        _fail(f"{site_dir}: {pages} of {expected} pages in the search index")
     content = [f for f in out.rglob("*") if f.is_file() and f.suffix.startswith(".pf_")]
     return SearchIndex(
         lang=lang,
         path=out,
-        pages=int(entry["languages"][lang]["page_count"]),
+        pages=pages,
         index_bytes=sum(f.stat().st_size for f in content),
         bundle_bytes=sum(f.stat().st_size for f in out.rglob("*") if f.is_file()),
     )
 
 
-async def _index_all(plan: SitePlan) -> dict[Language, SearchIndex]:
-    built = await asyncio.gather(*(_index_language(plan, lang) for lang in LANGUAGES))
-    return {index.lang: index for index in built}
-
-
 def write_search_indexes(plan: SitePlan) -> dict[Language, SearchIndex]:
-    """Indexes the built pages of each language into `<site>/<lang>/pagefind/`."""
-    return asyncio.run(_index_all(plan))
+    """Indexes the built pages of each language into `<site>/<lang>/pagefind/` (the two
+    languages in parallel); raises BuildError with Pagefind's output if it fails."""
+    procs = {}
+    for lang in LANGUAGES:
+        shutil.rmtree(plan.settings.site_dir / lang / BUNDLE, ignore_errors=True)
+        procs[lang] = subprocess.Popen(  # noqa: S603 (the pinned binary, our own paths)
+            _command(plan, lang), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+    failures = []
+    for lang, proc in procs.items():
+        output, _ = proc.communicate()
+        if proc.returncode != 0:
+            failures.append(f"--- {lang} ---\n{output}")
+    if failures:
+        _fail("Pagefind failed:\n" + "\n".join(failures))
+    return {lang: _bundle(plan, lang) for lang in LANGUAGES}
