@@ -12,6 +12,9 @@
   const list = document.getElementById("vnb-search-results");
   const more = document.querySelector(".vnb-search__more");
   const moreButton = more.querySelector("button");
+  // The main pages: shown without JavaScript, and again when a query finds nothing.
+  const pages = document.querySelector(".vnb-search__pages");
+  if (pages) pages.hidden = true;
   // This script is the language's assets/vnb-search.js: its root is one folder up.
   const root = new URL("../", document.currentScript.src);
   const bundle = new URL("pagefind/pagefind.js", root).href;
@@ -83,6 +86,7 @@
     const run = ++generation;
     const term = raw.trim();
     remember(term);
+    if (pages) pages.hidden = true;
     if (!term) {
       status.textContent = "";
       list.replaceChildren();
@@ -105,6 +109,7 @@
     more.hidden = true;
     const n = results.length;
     status.textContent = say(n === 0 ? "none" : n === 1 ? "one" : "many", { n, q: term });
+    if (pages) pages.hidden = n > 0;
     await showMore(run);
   }
 

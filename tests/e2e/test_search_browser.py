@@ -97,6 +97,12 @@ def test_an_english_word_is_not_found_on_the_french_search(phone: Page, base_url
         "document.getElementById('vnb-search-status').textContent.startsWith('Aucun')"
     )
     assert phone.locator("#vnb-search-results li").count() == 0
+    # Nothing found: the main pages are offered instead.
+    assert phone.is_visible(".vnb-search__pages a[href='../succursales/']")
+    phone.fill("#vnb-search-q", "Mauricie")
+    phone.press("#vnb-search-q", "Enter")
+    assert results(phone)
+    assert not phone.is_visible(".vnb-search__pages")
 
 
 def test_typing_searches_without_pressing_enter(phone: Page, base_url: str) -> None:
@@ -120,8 +126,9 @@ def test_without_javascript_the_search_page_links_the_main_pages(
     phone_without_js.goto(base_url + SEARCH[lang] + "?q=test")
     # A form that cannot search is not offered; the noscript text and links are.
     assert not phone_without_js.is_visible("#vnb-search-q")
+    assert phone_without_js.is_visible("article noscript p")
     links = phone_without_js.eval_on_selector_all(
-        "article noscript a", "links => links.map(a => a.href)"
+        ".vnb-search__pages a", "links => links.map(a => a.href)"
     )
     assert base_url + BRANCHES[lang] in links
 
