@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from browser import axe, describe, static_server
+from localdev.state import State
 from playwright.sync_api import Browser, Page
 from sitebuild.build import build
 from sitebuild.settings import BuildSettings
@@ -239,3 +240,9 @@ def test_no_axe_violation_without_javascript(phone: Page, base_url: str, lang: s
         phone.evaluate(SHOW_NOSCRIPT)
         audit(phone, path, found)
     assert found == [], "\n".join(found)
+
+
+def test_search_works_in_the_local_mode(local: State, page: Page) -> None:
+    # `make dev` serves the site as CloudFront does: folders, query strings, the bundle.
+    page.goto(local.url + "fr/recherche/?q=Mauricie")
+    assert "/fr/succursales/mauricie/" in results(page)
