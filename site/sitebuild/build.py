@@ -23,6 +23,7 @@ from .feeds import write_feed
 from .notfound import write_not_found_page
 from .pages import HREFLANG, SitePlan, plan_site
 from .render import make_environment, stage_language
+from .search import header_link, write_search_indexes
 from .settings import REPO_ROOT, BuildSettings
 from .shell import export_shells, stage_shell_page
 from .social import write_social_image
@@ -63,7 +64,12 @@ def language_config(data: Content, plan: SitePlan, lang: Language) -> dict[str, 
     ]
     config["extra"] = {
         **config.get("extra", {}),
-        "vnb": {"lang": lang, "strings": strings, "footer": footer},
+        "vnb": {
+            "lang": lang,
+            "strings": strings,
+            "footer": footer,
+            "search": header_link(plan, lang),
+        },
     }
     return config
 
@@ -183,6 +189,7 @@ def build(settings: BuildSettings) -> BuildResult:
     settings.site_dir.mkdir(parents=True)
     _run_generators(configs)
     export_shells(settings.site_dir, settings.out_dir, settings.base_path)
+    write_search_indexes(plan)
     write_sitemaps(plan)
     write_root_pages(data, plan)
     # What the pages were built from: the publish command ships them only with functions

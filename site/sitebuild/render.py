@@ -140,9 +140,9 @@ class Renderer:
             return rel + (f"#{anchor}" if anchor else "")
 
         def asset(name: str) -> str:
-            """A relative address of a file in this language's assets/ (served from the page)."""
-            depth = page.path.count("/") + (0 if page.path.endswith("index.md") else 1)
-            return "../" * depth + "assets/" + name
+            """The address of a file in this language's assets/, from the host's root: raw
+            HTML that Zensical would rewrite if it were relative (its pages then lost it)."""
+            return f"{self.plan.settings.base_path}{self.lang}/assets/{name}"
 
         def form(name: str) -> str:
             """The forms API's own partial: the site's form and its no-JS answers share markup."""
@@ -161,6 +161,7 @@ class Renderer:
             "regions": self.data.regions,
             "sectors": self.data.sectors,
             "branches": self.data.branches,
+            "municipalities": self.data.municipalities,
             "api_base_url": self.plan.settings.api_base_url,
             # The newsroom prints the short links as absolute addresses to paste.
             "site_url": self.plan.settings.site_url,

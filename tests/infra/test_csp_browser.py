@@ -33,6 +33,9 @@ CHROMIUM_FLAGS = [
 ]
 # Chromium's console reports of a header it refused or could not parse.
 HEADER_COMPLAINTS = ("Content Security Policy", "Permissions-Policy", "Referrer Policy", "X-Frame")
+# The search page runs a query on load: Pagefind's script, its web worker and its
+# WebAssembly module (script-src 'wasm-unsafe-eval') then run under the policy too.
+SEARCHES = {"/fr/recherche/?q=succursale", "/en/search/?q=branch"}
 REPORT_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (e) => {
   window.reportCspViolation(`${e.effectiveDirective} blocked ${e.blockedURI || "inline"}`
@@ -163,10 +166,12 @@ def test_the_template_lists_the_forms_pages_stylesheet_hash(dynamodb: Any, forms
 def test_no_page_violates_the_csp(
     built_site: Path, base_url: str, dynamodb: Any, forms_env: Path
 ) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     addresses = page_addresses(built_site)
     assert len(addresses) > 10, "the build produced almost no pages"
+    addresses += sorted(SEARCHES)
     for name, html in forms_api_pages(forms_env).items():
         _EdgeHandler.api_pages[f"/api/{name}"] = html.encode("utf-8")
         addresses.append(f"/api/{name}")
@@ -195,6 +200,12 @@ def test_no_page_violates_the_csp(
                 page.goto(base_url + address, wait_until="load")
                 # Material's bundle starts on DOMContentLoaded; let it finish its work.
                 page.wait_for_timeout(150)
+                if address in SEARCHES:
+                    try:
+                        page.wait_for_selector("#vnb-search-results li", timeout=10_000)
+                    except PlaywrightTimeout:
+                        status = page.text_content("#vnb-search-status")
+                        violations.append(f"{address}: no search result ({status})")
                 page.close()
         finally:
             browser.close()
