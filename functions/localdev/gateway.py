@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -70,6 +71,11 @@ def http_api_event(request: Request, route_key: str) -> dict[str, Any]:
         # Repeated headers are joined by commas; cookies move to their own list.
         headers[key] = f"{headers[key]},{value}" if key in headers else value
     cookie_header = headers.pop("cookie", "")
+    # What CloudFront adds to every request to the API (infra/template.yaml, OriginCustomHeaders),
+    # whatever the visitor sent in its place.
+    origin = os.environ.get("ORIGIN_KEY")
+    if origin:
+        headers["x-vnb-origin"] = origin
     # What the API adds in front of the function (behind CloudFront, the viewer's address).
     headers.setdefault("x-forwarded-for", request.remote_addr or "127.0.0.1")
     headers.setdefault("x-forwarded-proto", request.scheme)

@@ -756,3 +756,35 @@ def test_after_a_privacy_erasure_a_resubmission_is_stored_again(dynamodb: Any) -
     second = response_json(again)["reference"]
     assert second != first
     assert [i["reference"]["S"] for i in registrations(dynamodb)] == [second]
+
+
+def test_the_api_answers_only_requests_that_came_through_the_edge(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from forms_api.settings import get_settings
+
+    monkeypatch.setenv("ORIGIN_KEY", "the-edge-says-so")
+    get_settings.cache_clear()
+    direct = post(json_event(PATH, valid_registration()))
+    assert direct["statusCode"] == 403
+    forged = post(json_event(PATH, valid_registration(), headers={"x-vnb-origin": "guess"}))
+    assert forged["statusCode"] == 403
+    edge = {"x-vnb-origin": "the-edge-says-so"}
+    through = post(json_event(PATH, valid_registration(), headers=edge))
+    assert through["statusCode"] == 200
+    assert registrations(dynamodb) == []
+
+
+def test_html_answers_carry_the_sites_security_headers(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from forms_api.settings import get_settings
+
+    monkeypatch.setenv("CONTENT_SECURITY_POLICY", "default-src 'self';\n  object-src 'none'")
+    get_settings.cache_clear()
+    page = post(form_event(PATH, as_form(valid_registration(email="x"))))
+    headers = page["headers"]
+    assert headers["Content-Security-Policy"] == "default-src 'self'; object-src 'none'"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Strict-Transport-Security"].startswith("max-age=")

@@ -101,8 +101,25 @@ def html_response(
         status_code=status,
         content_type=HTML,
         body=page,
-        headers={"Cache-Control": "no-store", **headers},
+        headers={"Cache-Control": "no-store", **security_headers(), **headers},
     )
+
+
+def security_headers() -> dict[str, str]:
+    """The site's security headers (infra/template.yaml, Mappings Headers), on the HTML the
+    functions answer with: CloudFront adds them too, these hold for any other way in."""
+    settings = get_settings()
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    }
+    if settings.content_security_policy:
+        headers["Content-Security-Policy"] = settings.content_security_policy
+    if settings.permissions_policy:
+        headers["Permissions-Policy"] = settings.permissions_policy
+    return headers
 
 
 def raw_response(response: Response[Any]) -> dict[str, Any]:

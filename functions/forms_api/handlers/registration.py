@@ -430,6 +430,8 @@ def get_confirm_email() -> Response[Any]:
 @runtime.logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     keep_to_deadline(context)
+    if not resolver.from_the_edge(event):
+        return resolver.reject_not_from_the_edge()
     if resolver.too_large(event):
         return resolver.reject_too_large(event, page)
     return app.resolve(event, context)

@@ -78,6 +78,30 @@ def install_error_handlers(app: APIGatewayHttpResolver, page: FormPage) -> None:
     app.exception_handler(Exception)(_unexpected)
 
 
+def from_the_edge(event: dict[str, Any]) -> bool:
+    """The request came through CloudFront (or the local edge): it carries the secret
+    header. The execute-api address alone skips the WAF and the security headers."""
+    import hmac
+
+    from forms_api.handlers.request import header
+    from forms_api.signing import origin_key
+
+    expected = origin_key()
+    if expected is None:
+        return True
+    return hmac.compare_digest(header(event, "x-vnb-origin").encode(), expected.encode())
+
+
+def reject_not_from_the_edge() -> dict[str, Any]:
+    logger.info("request not from the edge")
+    return {
+        "statusCode": 403,
+        "headers": {"Content-Type": "application/json", "Cache-Control": "no-store"},
+        "body": '{"message":"Forbidden"}',
+        "isBase64Encoded": False,
+    }
+
+
 def too_large(event: dict[str, Any]) -> bool:
     """Checked before parsing: a body past the limit is not worth reading."""
     body = event.get("body") or ""
