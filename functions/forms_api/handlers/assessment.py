@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from forms_api.domain.assessment import assess
 from forms_api.domain.models import AssessmentResult, DimensionResult
 from forms_api.handlers import answers, request, resolver, runtime
+from forms_api.handlers.body import check_body
 from forms_api.handlers.form_page import FormPage
 from forms_api.handlers.models import (
     AssessmentRequest,
@@ -128,6 +129,7 @@ def post_assessment(body: AssessmentRequest) -> Response[Any]:
 @runtime.metrics.log_metrics
 @runtime.logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    if resolver.too_large(event):
-        return resolver.reject_too_large(event, page)
-    return app.resolve(event, context)
+    checked = check_body(event, page)
+    if checked.answer is not None:
+        return checked.answer
+    return app.resolve(checked.event, context)

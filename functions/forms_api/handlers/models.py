@@ -74,7 +74,8 @@ class RegistrationRequest(_Request):
     utm_campaign: str | None = Field(None, max_length=200)
     # Spam defences: a field people never see (must stay empty) and when the form was shown.
     website: str = Field("", max_length=200)
-    form_rendered_at: int | None = Field(None, ge=0)
+    # Bounded so the spam check's float arithmetic can't overflow (past 2**53 no float is exact).
+    form_rendered_at: int | None = Field(None, ge=0, le=2**53)
 
     @field_validator("neq", "sector", "employees", "sells_online", mode="after")
     @classmethod

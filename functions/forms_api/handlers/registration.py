@@ -11,6 +11,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from forms_api.domain.models import Submission
 from forms_api.domain.registration import check_admission, check_not_spam, register
 from forms_api.handlers import answers, request, resolver, runtime
+from forms_api.handlers.body import check_body
 from forms_api.handlers.form_page import FormPage
 from forms_api.handlers.models import Message, RegistrationRequest, RegistrationResponse
 from forms_api.handlers.once import Once
@@ -126,6 +127,7 @@ def post_registration(body: RegistrationRequest) -> Response[Any]:
 @runtime.metrics.log_metrics
 @runtime.logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    if resolver.too_large(event):
-        return resolver.reject_too_large(event, page)
-    return app.resolve(event, context)
+    checked = check_body(event, page)
+    if checked.answer is not None:
+        return checked.answer
+    return app.resolve(checked.event, context)

@@ -10,13 +10,12 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 
-from forms_api.domain.errors import DomainError, FieldProblem, PayloadTooLarge
-from forms_api.handlers.answers import error_response, json_response, messages_for, raw_response
+from forms_api.domain.errors import DomainError, FieldProblem
+from forms_api.handlers.answers import error_response, json_response, messages_for
 from forms_api.handlers.form_page import FormPage
 from forms_api.handlers.request import is_form_post
 from forms_api.handlers.runtime import count, logger, program_data
 from forms_api.handlers.validation import validation_problems
-from forms_api.settings import get_settings
 
 
 def new_resolver() -> APIGatewayHttpResolver:
@@ -61,16 +60,3 @@ def install_error_handlers(app: APIGatewayHttpResolver, page: FormPage) -> None:
     app.exception_handler(RequestUnsupportedContentType)(_unsupported)
     app.exception_handler(DomainError)(_domain)
     app.exception_handler(Exception)(_unexpected)
-
-
-def too_large(event: dict[str, Any]) -> bool:
-    """Checked before parsing: a body past the limit is not worth reading."""
-    body = event.get("body") or ""
-    size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(str(body).encode("utf-8"))
-    return size > get_settings().max_body_bytes
-
-
-def reject_too_large(event: dict[str, Any], page: FormPage) -> dict[str, Any]:
-    count(page.name, "too_large")
-    logger.info("submission too large")
-    return raw_response(error_response(event, PayloadTooLarge(), page))
