@@ -15,7 +15,6 @@ normalised event (lower-case header names, the media type in lower case, the bod
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -61,7 +60,8 @@ def check_body(event: dict[str, Any], page: FormPage) -> Checked:
 def _normalised(event: dict[str, Any]) -> dict[str, Any]:
     headers = _headers(event.get("headers"))
     media_type, parameters = _content_type(headers.get("content-type", ""))
-    multipart = media_type == "multipart/form-data"
+    # Powertools picks its parser by prefix (`multipart/form-data…`): so does this check.
+    multipart = media_type.startswith("multipart/form-data")
     if multipart:
         boundary = parameters.get("boundary", "")
         if not _BOUNDARY.fullmatch(boundary):
@@ -72,7 +72,8 @@ def _normalised(event: dict[str, Any]) -> dict[str, Any]:
         headers["content-type"] = media_type
     encoded = event.get("body")
     if encoded is None or encoded == "":
-        return {**event, "headers": headers, "isBase64Encoded": False}
+        # (Powertools warns about a multipart body that isn't base64, even an empty one.)
+        return {**event, "headers": headers, "body": "", "isBase64Encoded": multipart}
     if not isinstance(encoded, str):
         raise UnreadableBody("body_not_text")
     limit = get_settings().max_body_bytes
@@ -131,7 +132,7 @@ def _bytes(encoded: str, is_base64: bool) -> bytes:
             return base64.b64decode(encoded, validate=True)
         # A text body with lone surrogates (possible in a direct invocation) isn't text.
         return encoded.encode("utf-8")
-    except (binascii.Error, UnicodeEncodeError):
+    except ValueError:  # binascii.Error, non-ASCII base64, UnicodeEncodeError
         raise UnreadableBody("body_not_text") from None
 
 
