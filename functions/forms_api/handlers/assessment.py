@@ -68,14 +68,15 @@ def _store(answers: dict[str, str], reference: str | None, lang: str) -> Assessm
     status_code=201,
     summary="Score a digital assessment and store the answers",
     responses={
+        200: answers.page_doc("Form post: the result page"),
         201: {
             "description": "Scored and stored",
             "content": {"application/json": {"model": AssessmentResponse}},
         },
-        400: answers.error_doc("Invalid or missing answers"),
+        400: answers.error_doc("Invalid or missing answers, or a body that can't be read"),
         413: answers.error_doc("Body too large"),
-        415: answers.error_doc("Neither JSON nor a form post"),
-        503: answers.error_doc("Storage busy: nothing stored, retry"),
+        415: answers.error_doc("Neither JSON nor a form post", page=False),
+        503: answers.error_doc("Storage busy: nothing stored, retry", retry=True),
     },
     tags=["assessment"],
 )

@@ -51,17 +51,18 @@ register_once = Once(_register_stored)
     status_code=201,
     summary="Register a business (or join the callback list)",
     responses={
+        200: answers.page_doc("Form post: the confirmation page"),
         201: {
             "description": "Stored",
             "content": {"application/json": {"model": RegistrationResponse}},
         },
-        400: answers.error_doc("Invalid fields"),
+        400: answers.error_doc("Invalid fields, or a body that can't be read"),
         403: answers.error_doc("Registrations closed"),
         409: answers.error_doc("This business (NEQ) is already registered"),
         413: answers.error_doc("Body too large"),
-        415: answers.error_doc("Neither JSON nor a form post"),
+        415: answers.error_doc("Neither JSON nor a form post", page=False),
         422: answers.error_doc("Not eligible"),
-        503: answers.error_doc("Storage busy: nothing stored, retry"),
+        503: answers.error_doc("Storage busy: nothing stored, retry", retry=True),
     },
     tags=["registration"],
 )

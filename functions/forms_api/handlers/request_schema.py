@@ -1,0 +1,183 @@
+"""The rules of the request models, stated in their JSON schema (so in the OpenAPI document).
+
+The validators in `models.py` check each field with the domain's rules and the content data;
+pydantic alone would document plain strings. These hooks (the models' `json_schema_extra`)
+state the same rules when the document is generated: enums from `content/data` as it is
+then, patterns built from the domain rules' own expressions, the fields the program's phase
+requires. Where a rule can't be said exactly in a JSON Schema pattern (NFC, trimming), the
+pattern is the stricter side: a request valid by the document is accepted.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+from functools import cache
+from typing import Any
+
+from content_model import Content, cached_content
+
+from forms_api.domain import rules
+from forms_api.domain.assessment import answer_field
+from forms_api.domain.registration import OPEN_ONLY_FIELDS
+from forms_api.settings import get_settings
+
+Schema = dict[str, Any]
+
+
+def _data() -> Content:
+    return cached_content(get_settings().content_data_dir)
+
+
+@cache
+def _refused_characters() -> str:
+    """A character class body: what `rules.clean_text` refuses (its control categories),
+    and the few characters NFC turns into several (they could pass a length limit)."""
+    refused = [
+        code
+        for code in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(code)) in rules._CONTROL_CATEGORIES
+        or len(unicodedata.normalize("NFC", chr(code))) > 1
+    ]
+    ranges: list[tuple[int, int]] = []
+    for code in refused:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return "".join(
+        _escaped(start) if start == end else f"{_escaped(start)}-{_escaped(end)}"
+        for start, end in ranges
+    )
+
+
+def _escaped(code: int) -> str:
+    """`\\uXXXX`, which Python's, ECMA-262's and Rust's regex engines all read; past the BMP
+    the character itself (ECMA has no common escape for it)."""
+    return f"\\u{code:04X}" if code <= 0xFFFF else chr(code)
+
+
+def text_rule(max_length: int) -> Schema:
+    """`rules.clean_text`: something besides spaces, no invisible control characters."""
+    refused = _refused_characters()
+    return {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": max_length,
+        "pattern": f"^[^{refused}]*[^\\s{refused}][^{refused}]*$",
+    }
+
+
+def neq_rule() -> Schema:
+    """`rules.normalise_neq`: 10 digits; its separators anywhere."""
+    separator = rules._NEQ_SEPARATORS.pattern
+    return {"type": "string", "pattern": f"^{separator}*(?:[0-9]{separator}*){{10}}$"}
+
+
+def phone_rule() -> Schema:
+    """`rules.normalise_phone`: +1 and 1 optional, 10 digits, area code and exchange from 2."""
+    s = rules._PHONE_SEPARATORS.pattern
+    digits = f"[2-9]{s}*(?:[0-9]{s}*){{2}}[2-9]{s}*(?:[0-9]{s}*){{6}}"
+    return {"type": "string", "pattern": f"^{s}*(?:\\+{s}*)?(?:1{s}*)?{digits}$"}
+
+
+def email_rule() -> Schema:
+    """`rules.normalise_email`: its own domain expression; the local part said more strictly
+    (at most 63 characters, no dot at either end nor two in a row, nothing `clean_text`
+    refuses)."""
+    local_char = f"[^@\\s.{_refused_characters()}]"
+    local = f"(?:{local_char}{{1,15}}\\.){{0,3}}{local_char}{{1,15}}"
+    # The rule's own expression after its local part's `{1,64}@`.
+    domain = rules._EMAIL.pattern.split("}@", 1)[1]
+    return {"type": "string", "maxLength": 254, "pattern": f"^{local}@{domain}"}
+
+
+def reference_rule() -> Schema:
+    return {"type": "string", "pattern": rules.REFERENCE_PATTERN.pattern}
+
+
+def _rule(schema: Schema, field: str, rule: Schema) -> None:
+    """Put a rule on a property, on its non-null branch when it may be null."""
+    prop = schema["properties"][field]
+    for branch in prop.get("anyOf", [prop]):
+        if branch.get("type") != "null":
+            branch.pop("maxLength", None)
+            branch.update(rule)
+
+
+def _required(schema: Schema, field: str) -> None:
+    """Required and not null (the validators refuse null where the field is asked)."""
+    prop = schema["properties"][field]
+    if "anyOf" in prop:
+        (kept,) = [branch for branch in prop.pop("anyOf") if branch.get("type") != "null"]
+        prop.update(kept)
+    prop.pop("default", None)
+    if field not in schema.setdefault("required", []):
+        schema["required"].append(field)
+
+
+def registration(schema: Schema) -> None:
+    """`RegistrationRequest`'s validators, as of the content data now."""
+    data = _data()
+    for field in ("legal_name", "contact_name"):
+        _rule(schema, field, text_rule(200))
+    for field in ("utm_source", "utm_campaign"):
+        _rule(schema, field, text_rule(100))
+    _rule(schema, "neq", neq_rule())
+    _rule(schema, "phone", phone_rule())
+    _rule(schema, "email", email_rule())
+    _rule(schema, "region", {"enum": sorted(data.regions_by_code)})
+    _rule(schema, "sector", {"enum": sorted(data.sectors_by_code)})
+    _rule(schema, "branch", {"enum": sorted(data.branches_by_id)})
+    _required(schema, "consent")
+    schema["properties"]["consent"]["const"] = True
+    if data.program.phase == "open":
+        for field in OPEN_ONLY_FIELDS:
+            _required(schema, field)
+    props = schema["properties"]
+    props["website"].update(maxLength=0, description="Spam defence, hidden: stays empty.")
+    props["form_rendered_at"]["description"] = (
+        "When the form was shown (epoch seconds, set by the site's script). A post less than "
+        f"{get_settings().min_fill_seconds} s after it is refused (400 submission_too_fast)."
+    )
+    props["employees"]["description"] = (
+        f"More than {data.program.eligibility.max_employees}: not eligible (422)."
+    )
+    props["sector"]["description"] = "A sector that isn't retail: not eligible (422)."
+    props["neq"]["description"] = "A business registered once (409 for a second time)."
+
+
+def _answers(data: Content) -> Schema:
+    questions = data.questionnaire.questions
+    return {
+        "type": "object",
+        "properties": {
+            qid: {"type": "string", "enum": list(question.option_codes)}
+            for qid, question in questions.items()
+        },
+        "required": list(questions),
+        "additionalProperties": False,
+    }
+
+
+def assessment(schema: Schema) -> None:
+    """`AssessmentRequest`: every question answered with one of its options."""
+    schema["properties"]["answers"].update(_answers(_data()))
+    _rule(schema, "reference", reference_rule())
+    schema["properties"]["reference"]["description"] = (
+        "The reference of a registration (400 unknown_reference if there is none)."
+    )
+
+
+def assessment_form(json_schema: Schema) -> Schema:
+    """The same request as the HTML form posts it: one `answers.<question>` field each."""
+    answers = _answers(_data())
+    properties = {answer_field(qid): rule for qid, rule in answers["properties"].items()}
+    rest = {k: v for k, v in json_schema["properties"].items() if k != "answers"}
+    return {
+        "title": "AssessmentForm",
+        "type": "object",
+        "properties": {**properties, **rest},
+        "required": [answer_field(qid) for qid in answers["required"]],
+        "additionalProperties": False,
+    }
