@@ -45,7 +45,7 @@ def document() -> dict[str, Any]:
     )
     for module in (registration, assessment):
         merge.add_schema(module.app.get_openapi_schema())
-    doc = json.loads(merge.get_openapi_json_schema())
+    doc: dict[str, Any] = json.loads(merge.get_openapi_json_schema())
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     unexpected = answers.error_doc("A fault of ours: nothing stored; retry later", page=False)
     for path_item in doc["paths"].values():
