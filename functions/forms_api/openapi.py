@@ -69,8 +69,8 @@ def _add_form_bodies(operation: dict[str, Any], schemas: dict[str, Any], models:
     name = reference.removeprefix(COMPONENTS)
     form = getattr(models, name).form_json_schema()
     if form is not None:
-        schemas[f"{name}Form"] = form
-        reference = f"{COMPONENTS}{name}Form"
+        schemas[form["title"]] = form
+        reference = f"{COMPONENTS}{form['title']}"
     for media_type in FORM_MEDIA_TYPES:
         content[media_type] = {"schema": {"$ref": reference}}
 

@@ -46,8 +46,8 @@ def test_the_written_document_is_valid_openapi_3_1(tmp_path: Path) -> None:
 def test_both_forms_take_json_and_html_form_posts_and_answer_pages(forms_env: Path) -> None:
     doc = document()
     for path, form_schema in (
-        ("/registrations", "RegistrationRequest"),
-        ("/assessments", "AssessmentRequestForm"),
+        ("/registrations", "RegistrationForm"),
+        ("/assessments", "AssessmentForm"),
     ):
         operation = doc["paths"][path]["post"]
         content = operation["requestBody"]["content"]
@@ -90,7 +90,7 @@ def test_the_choices_and_rules_come_from_the_content_data(forms_env: Path) -> No
         option["code"] for option in extra["options"]
     ]
     assert answers["additionalProperties"] is False
-    assert "answers.added_question" in schemas["AssessmentRequestForm"]["required"]
+    assert "answers.added_question" in schemas["AssessmentForm"]["required"]
     assert registration["consent"]["const"] is True
     assert registration["website"]["maxLength"] == 0
 
@@ -169,7 +169,7 @@ def test_a_complete_assessment_valid_by_the_document_is_scored(dynamodb: Any) ->
     )
     assert response["statusCode"] == 201
     form = {f"answers.{qid}": code for qid, code in answers.items()}
-    assert schema_of(doc, "AssessmentRequestForm").is_valid(form)
+    assert schema_of(doc, "AssessmentForm").is_valid(form)
     page = assessment.lambda_handler(form_event("/assessments", form), FakeContext())
     assert page["statusCode"] < 400
     missing = dict(list(answers.items())[1:])

@@ -86,6 +86,10 @@ class RegistrationRequest(_Request):
     # Bounded so the spam check's float arithmetic can't overflow (past 2**53 no float is exact).
     form_rendered_at: int | None = Field(None, ge=0, le=2**53)
 
+    @classmethod
+    def form_json_schema(cls) -> dict[str, Any] | None:
+        return request_schema.form_of(cls.model_json_schema(), "RegistrationForm")
+
     @field_validator("neq", "sector", "employees", "sells_online", mode="after")
     @classmethod
     def _asked_when_open(cls, value: Any) -> Any:

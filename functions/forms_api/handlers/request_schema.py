@@ -58,38 +58,47 @@ def _escaped(code: int) -> str:
 
 
 def text_rule(max_length: int) -> Schema:
-    """`rules.clean_text`: something besides spaces, no invisible control characters."""
+    """`rules.clean_text`: something besides spaces, no invisible control characters. The
+    pattern bounds its own length (a generator need not discard what `maxLength` refuses)."""
     refused = _refused_characters()
+    before = (max_length - 1) // 2
+    after = max_length - 1 - before
     return {
         "type": "string",
         "minLength": 1,
         "maxLength": max_length,
-        "pattern": f"^[^{refused}]*[^\\s{refused}][^{refused}]*$",
+        "pattern": f"^[^{refused}]{{0,{before}}}[^\\s{refused}][^{refused}]{{0,{after}}}$",
     }
 
 
 def neq_rule() -> Schema:
-    """`rules.normalise_neq`: 10 digits; its separators anywhere."""
-    separator = rules._NEQ_SEPARATORS.pattern
-    return {"type": "string", "pattern": f"^{separator}*(?:[0-9]{separator}*){{10}}$"}
+    """`rules.normalise_neq`: 10 digits; its separators around them (at most two in a row
+    here, which keeps the pattern within the field's 40 characters)."""
+    s = f"{rules._NEQ_SEPARATORS.pattern}{{0,2}}"
+    return {"type": "string", "pattern": f"^{s}(?:[0-9]{s}){{10}}$"}
 
 
 def phone_rule() -> Schema:
-    """`rules.normalise_phone`: +1 and 1 optional, 10 digits, area code and exchange from 2."""
-    s = rules._PHONE_SEPARATORS.pattern
-    digits = f"[2-9]{s}*(?:[0-9]{s}*){{2}}[2-9]{s}*(?:[0-9]{s}*){{6}}"
-    return {"type": "string", "pattern": f"^{s}*(?:\\+{s}*)?(?:1{s}*)?{digits}$"}
+    """`rules.normalise_phone`: +1 and 1 optional, 10 digits, area code and exchange from 2;
+    its separators around them (at most two in a row here)."""
+    s = f"{rules._PHONE_SEPARATORS.pattern}{{0,2}}"
+    digits = f"[2-9]{s}(?:[0-9]{s}){{2}}[2-9]{s}(?:[0-9]{s}){{6}}"
+    return {"type": "string", "pattern": f"^{s}(?:\\+{s})?(?:1{s})?{digits}$"}
 
 
 def email_rule() -> Schema:
-    """`rules.normalise_email`: its own domain expression; the local part said more strictly
-    (at most 63 characters, no dot at either end nor two in a row, nothing `clean_text`
-    refuses)."""
+    """`rules.normalise_email`, said more strictly so that the pattern bounds its length: a
+    local part of at most 63 characters (no dot at either end nor two in a row, nothing
+    `clean_text` refuses), two to four domain labels of at most 32 of the rule's
+    characters."""
     local_char = f"[^@\\s.{_refused_characters()}]"
     local = f"(?:{local_char}{{1,15}}\\.){{0,3}}{local_char}{{1,15}}"
-    # The rule's own expression after its local part's `{1,64}@`.
-    domain = rules._EMAIL.pattern.split("}@", 1)[1]
-    return {"type": "string", "maxLength": 254, "pattern": f"^{local}@{domain}"}
+    label = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?"
+    return {
+        "type": "string",
+        "maxLength": 254,
+        "pattern": f"^{local}@{label}(?:\\.{label}){{1,3}}$",
+    }
 
 
 def reference_rule() -> Schema:
@@ -101,8 +110,11 @@ def _rule(schema: Schema, field: str, rule: Schema) -> None:
     prop = schema["properties"][field]
     for branch in prop.get("anyOf", [prop]):
         if branch.get("type") != "null":
-            branch.pop("maxLength", None)
+            # The model's own limit (before trimming) and the rule's: the stricter holds.
+            limits = [n for n in (branch.get("maxLength"), rule.get("maxLength")) if n is not None]
             branch.update(rule)
+            if limits:
+                branch["maxLength"] = min(limits)
 
 
 def _required(schema: Schema, field: str) -> None:
@@ -169,15 +181,26 @@ def assessment(schema: Schema) -> None:
     )
 
 
+def form_of(json_schema: Schema, title: str) -> Schema:
+    """The same request as form fields: a form can't send null (a field left out is None)."""
+    properties = {}
+    for name, prop in json_schema["properties"].items():
+        kept = {
+            k: v for k, v in prop.items() if k != "anyOf" and not (k == "default" and v is None)
+        }
+        branches = [b for b in prop.get("anyOf", []) if b.get("type") != "null"]
+        properties[name] = {**kept, **branches[0]} if len(branches) == 1 else prop
+    return {**json_schema, "title": title, "properties": properties}
+
+
 def assessment_form(json_schema: Schema) -> Schema:
-    """The same request as the HTML form posts it: one `answers.<question>` field each."""
+    """The assessment as the HTML form posts it: one `answers.<question>` field each."""
     answers = _answers(_data())
     properties = {answer_field(qid): rule for qid, rule in answers["properties"].items()}
     rest = {k: v for k, v in json_schema["properties"].items() if k != "answers"}
-    return {
-        "title": "AssessmentForm",
-        "type": "object",
+    flat = {
+        **json_schema,
         "properties": {**properties, **rest},
         "required": [answer_field(qid) for qid in answers["required"]],
-        "additionalProperties": False,
     }
+    return form_of(flat, "AssessmentForm")
