@@ -188,6 +188,12 @@ def test_a_text_body_with_a_lone_surrogate_is_not_text(dynamodb: Any) -> None:
     response = call(event)
     assert response["statusCode"] == 400
     assert error_codes(response) == ["body_not_text"]
+    # As a form post, the page is made without reading the body.
+    form = http_event("/registrations", "{}", FORM)
+    form["body"] = "legal_name=Caf\udcc3&language=en"
+    page = call(form)
+    assert page["statusCode"] == 400
+    assert french_message("body_not_text") in page["body"]
 
 
 def test_a_form_post_that_cannot_be_read_gets_a_page_in_the_visitor_language(

@@ -54,7 +54,10 @@ def check_body(event: dict[str, Any], page: FormPage) -> Checked:
             "submission not read",
             extra={"outcome": error.outcome, "codes": [p.code for p in error.problems]},
         )
-        return Checked(event, raw_response(error_response(event, error, page)))
+        # Answered from the headers alone: nothing in a body refused here is read.
+        unread = {**event, "headers": _headers(event.get("headers")), "body": ""}
+        unread["isBase64Encoded"] = False
+        return Checked(event, raw_response(error_response(unread, error, page)))
 
 
 def _normalised(event: dict[str, Any]) -> dict[str, Any]:
