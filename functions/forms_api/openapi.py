@@ -26,7 +26,7 @@ TITLE = "Virage numérique bleu – forms API"
 DESCRIPTION = (
     "Registration and digital assessment. JSON, or HTML form posts (which are answered "
     "with pages in the visitor's language); served under /api on the site's origin. "
-    "Bodies are UTF-8 text, uncompressed, at most 16 KB."
+    "Bodies are UTF-8 text, uncompressed, at most {limit} bytes."
 )
 
 
@@ -35,11 +35,12 @@ def document() -> dict[str, Any]:
     from aws_lambda_powertools.event_handler.openapi.models import Server
 
     from forms_api.handlers import answers, assessment, models, registration
+    from forms_api.settings import get_settings
 
     merge = OpenAPIMerge(
         title=TITLE,
         version="1.0.0",
-        description=DESCRIPTION,
+        description=DESCRIPTION.format(limit=get_settings().max_body_bytes),
         servers=[Server(url="/api")],
         on_conflict="error",
     )

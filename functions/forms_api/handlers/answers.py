@@ -43,6 +43,12 @@ def page_doc(description: str) -> Any:
     return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
 
 
+def redirect_doc(description: str) -> Any:
+    """An OpenAPI response entry for a redirect answering a form post (Post/Redirect/Get)."""
+    location = {"description": "The page to show", "schema": {"type": "string"}}
+    return {"description": description, "headers": {"Location": location}}
+
+
 def messages_for(problems: list[FieldProblem], data: Content) -> list[dict[str, Any]]:
     return [
         {
