@@ -21,12 +21,32 @@ if TYPE_CHECKING:
 HTML = "text/html; charset=utf-8"
 
 
-def error_doc(description: str) -> Any:
-    """An OpenAPI response entry for the error body."""
+def error_doc(description: str, *, page: bool = True, retry: bool = False) -> Any:
+    """An OpenAPI response entry for an error: its JSON body (the model, which Powertools
+    makes a component, so its `$ref`s resolve) and, for a form post, the page (`page`);
+    `retry`: the answer says when to retry (`Retry-After`)."""
     from forms_api.handlers.models import ErrorBody
 
-    schema = ErrorBody.model_json_schema()
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+    content: dict[str, Any] = {"application/json": {"model": ErrorBody}}
+    if page:
+        content["text/html"] = {"schema": {"type": "string"}}
+    doc: dict[str, Any] = {"description": description, "content": content}
+    if retry:
+        doc["headers"] = {
+            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+        }
+    return doc
+
+
+def page_doc(description: str) -> Any:
+    """An OpenAPI response entry for a page answering a form post."""
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def redirect_doc(description: str) -> Any:
+    """An OpenAPI response entry for a redirect answering a form post (Post/Redirect/Get)."""
+    location = {"description": "The page to show", "schema": {"type": "string"}}
+    return {"description": description, "headers": {"Location": location}}
 
 
 def message_of(data: Content, code: str) -> Any:

@@ -11,19 +11,17 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 
 from forms_api import links
-from forms_api.domain.errors import DomainError, FieldProblem, PayloadTooLarge
+from forms_api.domain.errors import DomainError, FieldProblem
 from forms_api.handlers.answers import (
     error_response,
     json_response,
     message_page,
     messages_for,
-    raw_response,
 )
 from forms_api.handlers.form_page import FormPage
 from forms_api.handlers.request import is_form_post, wants_html
 from forms_api.handlers.runtime import count, logger, program_data
 from forms_api.handlers.validation import validation_problems
-from forms_api.settings import get_settings
 
 # The site posts to /api/<route> on its own origin; CloudFront and the local gateway pass
 # the path through unchanged.
@@ -100,16 +98,3 @@ def reject_not_from_the_edge() -> dict[str, Any]:
         "body": '{"message":"Forbidden"}',
         "isBase64Encoded": False,
     }
-
-
-def too_large(event: dict[str, Any]) -> bool:
-    """Checked before parsing: a body past the limit is not worth reading."""
-    body = event.get("body") or ""
-    size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(str(body).encode("utf-8"))
-    return size > get_settings().max_body_bytes
-
-
-def reject_too_large(event: dict[str, Any], page: FormPage) -> dict[str, Any]:
-    count(page.name, "too_large")
-    logger.info("submission too large")
-    return raw_response(error_response(event, PayloadTooLarge(), page))
