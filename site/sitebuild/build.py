@@ -24,6 +24,7 @@ from .pages import HREFLANG, SitePlan, plan_site
 from .render import make_environment, stage_language
 from .settings import REPO_ROOT, BuildSettings
 from .social import write_social_image
+from .stylesheet import write_site_stylesheet
 
 BASE_CONFIG = REPO_ROOT / "mkdocs.yml"
 GENERATOR = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f"]
@@ -183,4 +184,5 @@ def build(settings: BuildSettings) -> BuildResult:
     write_root_pages(data, plan)
     for lang in LANGUAGES:
         write_feed(data, plan, lang)
+    write_site_stylesheet(settings.site_dir)
     return BuildResult(plan, placeholders, time.perf_counter() - started)
