@@ -34,13 +34,13 @@ PAGES = ("fr/inscription/", "en/register/", "fr/bilan-numerique/", "en/digital-a
 
 
 def post(url: str, fields: dict[str, str]) -> bytes:
-    request = urllib.request.Request(  # noqa: S310 (the local mode on 127.0.0.1)
+    request = urllib.request.Request(
         url,
         data=urlencode(fields).encode(),
         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as response:
             body: bytes = response.read()
     except urllib.error.HTTPError as error:  # the form again, with its errors
         body = error.read()
