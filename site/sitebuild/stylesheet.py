@@ -14,8 +14,9 @@ can match (PurgeCSS), minifies them (Lightning CSS) and writes the result:
 "Something" is what the site can show: every built HTML page, the forms API's templates
 (the answer pages rendered at run time: errors, confirmation, result) and the scripts
 (classes and attributes they add at run time). A class the next page needs is kept by the
-next build, since the purge reads the pages it builds. The pages, a page over budget or a
-class losing its rule fail `tests/site/test_stylesheet.py`.
+next build, since the purge reads the pages it builds: there is no safelist to maintain.
+A page over its 14 KB budget, or a class that loses its rule, fails
+`tests/site/test_stylesheet.py`.
 
 The Node tools are pinned in `tests/package.json` (`make tools` installs them).
 """
@@ -50,7 +51,7 @@ class SiteStylesheet:
     """The content-hashed file name, in each language's `assets/stylesheets/`."""
     css: str
     rejected: list[str]
-    """The selectors PurgeCSS removed (for the benchmark and for curious readers)."""
+    """The selectors PurgeCSS removed (to see what went, when a rule seems missing)."""
 
 
 @dataclass(frozen=True)
