@@ -27,6 +27,7 @@ from .search import header_link, write_search_indexes
 from .settings import REPO_ROOT, BuildSettings
 from .shell import export_shells, stage_shell_page
 from .social import write_social_image
+from .stylesheet import write_site_stylesheet
 
 BASE_CONFIG = REPO_ROOT / "mkdocs.yml"
 GENERATOR = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f"]
@@ -188,6 +189,8 @@ def build(settings: BuildSettings) -> BuildResult:
         shutil.rmtree(settings.site_dir)
     settings.site_dir.mkdir(parents=True)
     _run_generators(configs)
+    # Before the shell is exported: its links name the purged, fingerprinted stylesheet.
+    write_site_stylesheet(settings.site_dir)
     export_shells(settings.site_dir, settings.out_dir, settings.base_path)
     write_search_indexes(plan)
     write_sitemaps(plan)

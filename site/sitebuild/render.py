@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 import jinja2
 import yaml
 from content_model import PLACEHOLDER, Content, DataError, Language
-from forms_api.rendering import site_form
+from forms_api.rendering import STEP_ERRORS, site_form, step_errors
 
 from .history import front_matter_date, last_changes
 from .pages import HREFLANG, Page, SitePlan
@@ -251,4 +251,8 @@ def stage_language(data: Content, plan: SitePlan, lang: Language, docs_dir: Path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(renderer.render(page), encoding="utf-8")
     shutil.copytree(ASSETS_DIR, docs_dir / "assets")
+    # The assessment's step checks, fetched by its script after the first paint.
+    (docs_dir / "assets" / STEP_ERRORS).write_text(
+        step_errors(plan.settings.data_dir, lang), encoding="utf-8"
+    )
     return renderer.placeholders

@@ -10,6 +10,7 @@ command that prints the new list.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -175,7 +176,9 @@ def test_the_answer_pages_have_no_inline_style(
     csp_hashes = infra_module("csp_hashes")
     for name, html in forms_api_pages(forms_env, built_site, monkeypatch).items():
         assert not csp_hashes.page_hashes(html)["style"], f"{name} has an inline <style>"
-        assert "/assets/vnb-forms.css" in html, f"{name} does not link the forms' styles"
+        assert re.search(r'href="/(fr|en)/assets/stylesheets/main\.[0-9a-f]+\.min\.css"', html), (
+            f"{name} does not link the site's stylesheet"
+        )
 
 
 def test_no_page_violates_the_csp(
