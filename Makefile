@@ -9,7 +9,7 @@ CHECKOV := .venv-checkov/bin/checkov
 NODE_TOOLS := tests/node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help dev build check test lint types pytest browser-deps tools bench clean registrations lambda-bundle infra-template publish
+.PHONY: help dev build check test lint types pytest browser-deps tools bench clean registrations lambda-bundle infra-template publish mutants
 
 help:
 	@echo "make dev    build the site and run it locally with working forms"
@@ -75,6 +75,11 @@ test: tools lint types pytest
 
 bench: tools
 	$(PY) tests/benchmarks/run_all.py
+
+# The mutation check of the rules that matter (tests/mutation/run_mutants.py): each mutant
+# must be killed by the tests that guard its rule.
+mutants: tools
+	$(PY) tests/mutation/run_mutants.py $(ARGS)
 
 # The forms functions' code for `sam build` (infra/template.yaml, CodeUri): forms_api,
 # content_model, content/data, the site's page shell (hence the build first) and Linux

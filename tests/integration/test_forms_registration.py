@@ -788,3 +788,35 @@ def test_html_answers_carry_the_sites_security_headers(
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_the_retention_of_the_data_drives_the_ttl_of_registrations_and_assessments(
+    dynamodb: Any, forms_env: Path
+) -> None:
+    """Changed in a copy of program.yml, the retention period moves both TTLs with it."""
+    import yaml
+    from forms_api.handlers import assessment
+    from forms_support import clear_forms_caches
+
+    program_file = forms_env / "program.yml"
+    program = yaml.safe_load(program_file.read_text(encoding="utf-8"))
+    program["privacy"]["retention_days"] = 30
+    program_file.write_text(yaml.safe_dump(program, allow_unicode=True), encoding="utf-8")
+    clear_forms_caches()
+
+    reference = response_json(send(valid_registration()))["reference"]
+    questionnaire = yaml.safe_load((forms_env / "assessment.yml").read_text(encoding="utf-8"))
+    answers = {
+        q["id"]: q["options"][0]["code"]
+        for d in questionnaire["dimensions"]
+        for q in d["questions"]
+    }
+    scored = assessment.lambda_handler(
+        json_event("/assessments", {"answers": answers, "reference": reference}), FakeContext()
+    )
+    assert scored["statusCode"] == 201
+    now = time.time()
+    stored = {i["sk"]["S"][:3]: int(i["expires_at"]["N"]) for i in items(dynamodb)}
+    assert set(stored) >= {"REG", "ASM"}
+    for kind in ("REG", "ASM"):
+        assert abs(stored[kind] - (now + 30 * 86400)) < 120, kind
