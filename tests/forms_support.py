@@ -25,6 +25,7 @@ def clear_forms_caches() -> None:
     content.cached_content.cache_clear()
     repository.dynamodb_client.cache_clear()
     repository.get_repository.cache_clear()
+    repository.keep_to_deadline(None)  # no invocation's time limit left over
     from forms_api.handlers import assessment, registration
 
     registration.register_once.reset()

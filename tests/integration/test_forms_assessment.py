@@ -252,3 +252,49 @@ def test_openapi_document_is_generated_with_both_endpoints(tmp_path: Path) -> No
     assert "AssessmentRequest" in json.dumps(
         document["paths"]["/assessments"]["post"]["requestBody"]
     )
+
+
+def test_two_people_with_the_same_answers_are_two_assessments_and_a_retry_is_one(
+    dynamodb: Any, forms_env: Path
+) -> None:
+    chosen = answers(forms_env, 1)
+    first = {"answers": chosen, "attempt_id": "a" * 16}
+    assert post(json_event(PATH, first))["statusCode"] == 201
+    assert post(json_event(PATH, first))["statusCode"] == 201  # the same attempt, retried
+    assert len(items(dynamodb)) == 1
+    other = {"answers": chosen, "attempt_id": "b" * 16}
+    assert post(json_event(PATH, other))["statusCode"] == 201  # someone else, same answers
+    assert len(items(dynamodb)) == 2
+
+
+def test_a_write_retried_after_its_answer_was_lost_stores_one_assessment(
+    dynamodb: Any, forms_env: Path
+) -> None:
+    """DynamoDB stored the item but its answer never came back, and the same write is sent
+    again (botocore's retry): the conditional failure on our own item counts as stored."""
+    from datetime import UTC, datetime
+
+    from forms_api.domain.models import Assessment
+    from forms_api.repository import get_repository
+
+    assessment = Assessment(
+        assessment_id="a1b2c3d4e5f60718",
+        created_at=datetime(2026, 12, 1, 12, 0, tzinfo=UTC),
+        reference=None,
+        questionnaire_version="v",
+        answers=answers(forms_env, 2),
+        scores={"ecommerce": 50},
+        score=50,
+        level="developing",
+        language="fr",
+        expires_at=1900000000,
+    )
+    repository = get_repository()
+    repository.add_assessment(assessment)
+    repository.add_assessment(assessment)  # the same request again: no error, one item
+    assert len(items(dynamodb)) == 1
+    other = Assessment(**{**assessment.__dict__, "score": 10})
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError):  # a different item under the same key is no retry
+        repository.add_assessment(other)

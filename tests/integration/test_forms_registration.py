@@ -820,3 +820,81 @@ def test_the_retention_of_the_data_drives_the_ttl_of_registrations_and_assessmen
     assert set(stored) >= {"REG", "ASM"}
     for kind in ("REG", "ASM"):
         assert abs(stored[kind] - (now + 30 * 86400)) < 120, kind
+
+
+# --- faults end in the program's own answer, within the time limit -------------------------
+
+
+class _DeadlineContext(FakeContext):
+    """A Lambda context whose invocation has little time left."""
+
+    def __init__(self, remaining_ms: int) -> None:
+        super().__init__()
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+def test_no_dynamodb_attempt_starts_that_could_not_end_before_the_timeout(
+    dynamodb: Any,
+) -> None:
+    from forms_api.handlers import registration
+
+    check = post(json_event(PATH, valid_registration()))
+    token = response_json(check)["form_token"]
+    # Two seconds left: less than one attempt (connect + read) plus the answer.
+    response = registration.lambda_handler(
+        json_event(SEND, {"form_token": token}), _DeadlineContext(2000)
+    )
+    assert response["statusCode"] == 503
+    assert errors_of(response)[0]["code"] == "storage_unavailable"
+    assert registrations(dynamodb) == []
+    assert items(dynamodb, "IdempotencyTable") == []  # nothing left in progress
+
+
+def test_a_registration_whose_bookkeeping_fails_after_the_commit_keeps_its_reference(
+    dynamodb: Any,
+) -> None:
+    from forms_api.repository import dynamodb_client
+
+    check = post(json_event(PATH, valid_registration()))
+    token = response_json(check)["form_token"]
+
+    def fail_the_bookkeeping(**kwargs: Any) -> None:
+        # The idempotency record's completion (UpdateItem on its table) fails.
+        if kwargs.get("params", {}).get("TableName") == TABLES["IdempotencyTable"]:
+            raise ClientError(
+                {"Error": {"Code": "InternalServerError", "Message": "lost"}}, "UpdateItem"
+            )
+
+    dynamodb_client().meta.events.register("before-call.dynamodb.UpdateItem", fail_the_bookkeeping)
+    try:
+        response = post(json_event(SEND, {"form_token": token}))
+    finally:
+        dynamodb_client().meta.events.unregister(
+            "before-call.dynamodb.UpdateItem", fail_the_bookkeeping
+        )
+    # Stored: the visitor is told so, never "nothing was saved".
+    assert response["statusCode"] == 201
+    (stored,) = registrations(dynamodb)
+    assert response_json(response)["reference"] == stored["reference"]["S"]
+
+
+def test_a_configuration_error_is_a_500_with_the_alarm_not_a_retry(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from forms_api.settings import get_settings
+
+    check = post(json_event(PATH, valid_registration()))
+    token = response_json(check)["form_token"]
+    monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", "no-such-table")
+    get_settings.cache_clear()
+    from forms_support import clear_forms_caches
+
+    clear_forms_caches()
+    response = post(json_event(SEND, {"form_token": token}))
+    assert response["statusCode"] == 500
+    assert "Retry-After" not in response["headers"]
+    assert [e["code"] for e in errors_of(response)] == ["internal_error"]
+    assert '"registration_error"' in capsys.readouterr().out  # the metric the alarm watches
