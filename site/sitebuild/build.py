@@ -30,7 +30,8 @@ from .social import write_social_image
 from .stylesheet import write_site_stylesheet
 
 BASE_CONFIG = REPO_ROOT / "mkdocs.yml"
-GENERATOR = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f"]
+# Not --quiet: MkDocs then drops its warnings, and --strict has nothing left to abort on.
+GENERATOR = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f"]
 
 
 class BuildError(Exception):

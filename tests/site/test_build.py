@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 import yaml
@@ -121,3 +122,18 @@ def test_no_page_references_another_origin(site: BuiltSite) -> None:
             if not url.startswith(SITE_URL):
                 offenders.append(f"{path.relative_to(site.root)}: {url}")
     assert offenders == []
+
+
+def test_a_link_to_a_heading_a_page_lacks_fails_the_strict_build(tmp_path: Path) -> None:
+    """MkDocs' own anchor check (`validation.links.anchors: warn`, strict build)."""
+    from sitebuild.build import BuildError
+    from sitetests import build_copy, copy_content
+
+    content = copy_content(tmp_path)
+    page = content / "fr" / "faq.md"
+    page.write_text(
+        page.read_text(encoding="utf-8") + '\n[Voir]({{ link("program", "section-absente") }})\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(BuildError, match="section-absente"):
+        build_copy(content, tmp_path / "out")
