@@ -36,7 +36,7 @@ INTEGRATION = REPO / "tests" / "integration"
 
 
 def setup(functions: Path) -> Path:
-    sys.path[:0] = [str(functions), str(INTEGRATION), str(REPO / "tests")]
+    sys.path[:0] = [str(functions), str(INTEGRATION), str(REPO / "tests" / "support")]
     os.environ.update(
         AWS_ACCESS_KEY_ID="testing",
         AWS_SECRET_ACCESS_KEY="testing",  # noqa: S106 - moto's fake credentials

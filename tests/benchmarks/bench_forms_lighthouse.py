@@ -22,8 +22,8 @@ from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
-sys.path.insert(0, str(REPO / "tests" / "integration"))
+sys.path.insert(0, str(REPO / "tests" / "support"))
+sys.path[:0] = [str(REPO / "tests" / "support"), str(REPO / "tests" / "integration")]
 
 from bench_site import BUDGET, lighthouse, render_path, weights  # noqa: E402
 from browser import static_server  # noqa: E402

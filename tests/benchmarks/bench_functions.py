@@ -87,7 +87,7 @@ def bench_latency(requests: int) -> None:
     import boto3
     from moto import mock_aws
 
-    sys.path[:0] = [str(REPO / "functions"), str(REPO / "tests" / "integration")]
+    sys.path[:0] = [str(REPO / "functions"), str(REPO / "tests" / "support")]
     os.environ.update(
         AWS_ACCESS_KEY_ID="testing",
         AWS_SECRET_ACCESS_KEY="testing",  # noqa: S106 - moto's fake credentials

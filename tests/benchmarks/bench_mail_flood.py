@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests" / "integration"))
+sys.path[:0] = [str(REPO / "tests" / "support"), str(REPO / "tests" / "integration")]
 
 import boto3  # noqa: E402
 import yaml  # noqa: E402

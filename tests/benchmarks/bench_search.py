@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
+sys.path.insert(0, str(REPO / "tests" / "support"))
 
 from browser import chromium, static_server  # noqa: E402
 from sitebuild.build import build  # noqa: E402

@@ -32,8 +32,9 @@ from typing import Any
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests" / "e2e"))
+sys.path.insert(0, str(REPO / "tests" / "support"))
 sys.path.insert(0, str(REPO / "tests" / "site"))
+sys.path.insert(0, str(REPO / "tests" / "support"))
 
 from browser import CHROMIUM, CHROMIUM_FLAGS, free_port, static_server  # noqa: E402
 from stylesheets import BUDGET, render_blocking, render_path  # noqa: E402

@@ -19,19 +19,11 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import pytest
+from browser import CHROMIUM, CHROMIUM_FLAGS
 from infra_template import REPO, content_security_policy, infra_module, template
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 # Chromium's console reports of a header it refused or could not parse.
 HEADER_COMPLAINTS = ("Content Security Policy", "Permissions-Policy", "Referrer Policy", "X-Frame")
 # The search page runs a query on load: Pagefind's script, its web worker and its
@@ -123,7 +115,7 @@ def page_addresses(site: Path) -> list[str]:
 def forms_api_pages(data_dir: Path, site: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """Each kind of page the forms API answers with, inside the built site's shell (moto
     must be running): the check page, the confirmation, the form with errors, the result."""
-    events = infra_module("forms_events", REPO / "tests" / "integration")
+    events = infra_module("forms_events", REPO / "tests" / "support")
     from content_model import cached_content as load_program_data
     from forms_api.handlers import assessment, registration
     from forms_api.settings import get_settings

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import CHROMIUM as BROWSER_PATH
+from browser import CHROMIUM_FLAGS as FLAGS
 from forms_events import (
     FakeContext,
     as_form,
@@ -21,15 +23,7 @@ from forms_support import REPO
 pytestmark = pytest.mark.browser
 
 AXE_JS = REPO / "tests" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+CHROMIUM = Path(BROWSER_PATH)
 
 
 @pytest.fixture(scope="module")

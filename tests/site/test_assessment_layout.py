@@ -33,7 +33,7 @@ new PerformanceObserver((list) => {
 
 @pytest.fixture(scope="module")
 def served(site: BuiltSite) -> Iterator[tuple[str, Any]]:
-    browser_helpers = helper_module("e2e", "browser")
+    browser_helpers = helper_module("support", "browser")
     with browser_helpers.static_server(site.root) as base, browser_helpers.chromium() as browser:
         yield base, browser
 

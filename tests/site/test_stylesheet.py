@@ -117,7 +117,7 @@ def test_the_purge_reads_the_scripts_or_their_classes_lose_their_rules(site: Bui
 
 def answer_pages(data_dir: Path) -> dict[str, str]:
     """Each kind of page the forms API answers with (moto must be running)."""
-    events = helper_module("integration", "forms_events")
+    events = helper_module("support", "forms_events")
     from content_model import cached_content
     from forms_api.handlers import assessment, registration
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 CONTENT_DATA = REPO / "content" / "data"
 TABLES = {"ProgramTable": "test-program", "IdempotencyTable": "test-idempotency"}
 
