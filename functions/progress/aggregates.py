@@ -183,8 +183,7 @@ def suppress_regions(
             hidden_coached,
             by_coached,
             lambda hidden: (
-                sum(coach[c] for c in hidden) >= k
-                and sum(reg[c] - coach[c] for c in hidden) >= k
+                sum(coach[c] for c in hidden) >= k and sum(reg[c] - coach[c] for c in hidden) >= k
             ),
         )
     return hidden_reg, hidden_coached, total_reg_shown, total_coached_shown
@@ -232,9 +231,7 @@ def publish(
     coached_total = sum(tally_.coached[code] for code in regions)
     t0_shown = total_coached_shown
     t1_shown = (
-        t0_shown
-        and tally_.t1_businesses >= k
-        and tally_.t0_businesses - tally_.t1_businesses >= k
+        t0_shown and tally_.t1_businesses >= k and tally_.t0_businesses - tally_.t1_businesses >= k
     )
     return {
         "k": k,

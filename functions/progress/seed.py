@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from content_model import Content
-from forms_api.domain.models import Assessment, Registration
+from forms_api.domain.models import Assessment, Kind, Registration, RegistrationStatus
 from forms_api.repository import assessment_item, registration_item
 
 # Rough weights of the regions' retail (Montréal and Montérégie the largest; Nord-du-Québec
@@ -33,7 +33,7 @@ def _scores(rng: random.Random, dimensions: list[str], base: float) -> dict[str,
 
 def population(content: Content, count: int, seed: int = 2026) -> Iterator[dict[str, Any]]:
     """`count` registrations (and some waitlist entries, duplicates, assessments) as items."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - fake data, reproducible
     regions = [region.code for region in content.regions]
     weights = [REGION_WEIGHTS.get(code, 1) for code in regions]
     by_code = content.regions_by_code
@@ -44,8 +44,8 @@ def population(content: Content, count: int, seed: int = 2026) -> Iterator[dict[
         region = rng.choices(regions, weights)[0]
         created = START + timedelta(minutes=rng.randrange(0, 60 * 24 * 330))
         reference = f"FAKE-{number:06d}"
-        kind = "waitlist" if rng.random() < 0.08 else "registration"
-        status = "possible_duplicate" if rng.random() < 0.01 else "confirmed"
+        kind: Kind = "waitlist" if rng.random() < 0.08 else "registration"
+        status: RegistrationStatus = "possible_duplicate" if rng.random() < 0.01 else "confirmed"
         yield registration_item(
             Registration(
                 reference=reference,
@@ -62,7 +62,7 @@ def population(content: Content, count: int, seed: int = 2026) -> Iterator[dict[
                 privacy_notice_version=content.program.privacy.notice_version,
                 survey_consent=False,
                 expires_at=expires,
-                status=status,  # type: ignore[arg-type]
+                status=status,
                 neq=f"99{number:08d}",
                 sector="retail",
                 employees=rng.randint(1, 99),

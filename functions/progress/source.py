@@ -106,11 +106,7 @@ class DynamoProgressSource:
 
         # One Query per registration (assessments carry no index key), a few at a time.
         with ThreadPoolExecutor(max_workers=QUERY_THREADS) as pool:
-            return {
-                reference: items
-                for reference, items in pool.map(linked, references)
-                if items
-            }
+            return {reference: items for reference, items in pool.map(linked, references) if items}
 
 
 class MemoryProgressSource:
