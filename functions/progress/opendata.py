@@ -50,7 +50,7 @@ class Maturity(_Model):
 class Figures(_Model):
     k: int
     regions: list[RegionFigures]
-    total: RegionFigures | None = None
+    total: RegionFigures
     maturity: Maturity
 
 
@@ -87,7 +87,6 @@ def regions_csv(snapshot: Snapshot, content: Content) -> bytes:
     names = content.regions_by_code
     figures = snapshot.figures
     total = figures.total
-    assert total is not None
     rows = [
         [
             row.code,
@@ -174,12 +173,7 @@ def open_json(snapshot: Snapshot, content: Content) -> bytes:
             }
             for row in figures.regions
         ],
-        "total": (
-            figures.total
-            or RegionFigures(
-                code="", registrations=None, coached=None, assessments=None, target=None
-            )
-        ).model_dump(exclude={"code", "target"}),
+        "total": figures.total.model_dump(exclude={"code", "target"}),
         "maturity": figures.maturity.model_dump(),
     }
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
