@@ -144,6 +144,13 @@ class Faq(_Model):
     franchises: Text
 
 
+class OpenData(_Model):
+    """The public figures (« Le programme en chiffres »): each one counts at least `k`
+    businesses, or it is not published (docs/decisions/2026-12-01-program-in-numbers.md)."""
+
+    k: int = Field(default=10, ge=2)
+
+
 class Program(_Model):
     name: str
     name_en_descriptive: str
@@ -159,6 +166,7 @@ class Program(_Model):
     contact: Contact
     media_contact: MediaContact
     faq: Faq
+    open_data: OpenData = OpenData()
 
 
 # --- regions.yml, sectors.yml, branches.yml -----------------------------------------

@@ -21,6 +21,7 @@ from content_model import LANGUAGES, PLACEHOLDER, Content, DataError, Language, 
 
 from .feeds import write_feed
 from .notfound import write_not_found_page
+from .numbers import write_open_data
 from .pages import HREFLANG, SitePlan, plan_site
 from .render import make_environment, stage_language
 from .search import header_link, write_search_indexes
@@ -202,4 +203,5 @@ def build(settings: BuildSettings) -> BuildResult:
     write_not_found_page(data, plan)
     for lang in LANGUAGES:
         write_feed(data, plan, lang)
+    write_open_data(data, plan)
     return BuildResult(plan, placeholders, time.perf_counter() - started)

@@ -20,6 +20,7 @@ from content_model import PLACEHOLDER, Content, DataError, Language
 from forms_api.rendering import STEP_ERRORS, site_form, step_errors
 
 from .history import front_matter_date, last_changes
+from .numbers import page_view
 from .pages import HREFLANG, Page, SitePlan
 from .settings import REPO_ROOT
 
@@ -166,6 +167,7 @@ class Renderer:
             # The newsroom prints the short links as absolute addresses to paste.
             "site_url": self.plan.settings.site_url,
             "shortlinks": self.data.shortlinks,
+            "numbers": page_view(self.data, self.plan.settings, self.lang),
             "page": page,
             **page.context,
         }

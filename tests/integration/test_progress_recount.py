@@ -1,0 +1,109 @@
+"""The recount against DynamoDB on moto (table from infra/template.yaml): Query only, codes
+and scores only, and the same figures as the in-memory reading of the same items."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from content_model import load_content
+from moto import mock_aws
+from progress import __main__ as cli
+from progress.recount import recount
+from progress.seed import population
+from progress.source import (
+    ASSESSMENT_FIELDS,
+    REGISTRATION_FIELDS,
+    DynamoProgressSource,
+    MemoryProgressSource,
+)
+from stack.template import create_tables
+from staff.dynamo import DynamoStaffStore
+
+TABLE = "program-test"
+REGION = "ca-central-1"
+DATA = Path(__file__).resolve().parents[2] / "content" / "data"
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+
+
+def stored(item: dict[str, Any]) -> dict[str, Any]:
+    def convert(value: Any) -> Any:
+        if isinstance(value, float):
+            return Decimal(str(value))
+        if isinstance(value, dict):
+            return {key: convert(inner) for key, inner in value.items()}
+        return value
+
+    return {key: convert(value) for key, value in item.items() if value is not None}
+
+
+@pytest.fixture
+def seeded(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any, list[dict[str, Any]]]]:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    content = load_content(DATA)
+    items = list(population(content, 300, seed=7))
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name=REGION)
+        create_tables(client, {"ProgramTable": TABLE, "IdempotencyTable": "idem-test"})
+        table = boto3.resource("dynamodb", region_name=REGION).Table(TABLE)
+        with table.batch_writer() as batch:
+            for item in items:
+                batch.put_item(Item=stored(item))
+        yield table, items
+
+
+def test_recount_queries_only_codes_and_scores(seeded: tuple[Any, list[dict[str, Any]]]) -> None:
+    table, items = seeded
+    content = load_content(DATA)
+    calls: list[dict[str, Any]] = []
+    table.meta.client.meta.events.register(
+        "provide-client-params.dynamodb.*",
+        lambda params, model, **_: calls.append({"operation": model.name, **params}),
+    )
+    source = DynamoProgressSource(table)
+    read = list(source.branch_registrations("montreal"))
+    assert read, "the seed puts registrations in Montréal"
+    assert all(set(item) <= set(REGISTRATION_FIELDS) for item in read)
+    linked = source.assessments([str(item["reference"]) for item in read])
+    assert all(set(a) <= set(ASSESSMENT_FIELDS) for group in linked.values() for a in group)
+
+    from_table = recount(source, content, NOW)
+    from_memory = recount(MemoryProgressSource(items), content, NOW)
+    assert from_table.normalised() == from_memory.normalised()
+    assert sum(from_table.registrations.values()) > 200
+
+    assert {call["operation"] for call in calls} == {"Query"}
+    for call in calls:
+        # Each read names what it may return: never a name, an address or an answer.
+        assert set(call["ExpressionAttributeNames"].values()) <= {
+            *REGISTRATION_FIELDS,
+            *ASSESSMENT_FIELDS,
+            "gsi1pk",
+            "gsi1sk",
+            "pk",
+        }
+
+
+def test_command_writes_a_snapshot_and_an_audit_record(
+    seeded: tuple[Any, list[dict[str, Any]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table, _ = seeded
+    monkeypatch.setattr(DynamoStaffStore, "actor", lambda self: "tester")
+    out = tmp_path / "snapshot.json"
+    assert cli.main(["recount", "--table", TABLE, "--out", out.as_posix()]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["synthetic"] is False
+    assert document["as_of"].endswith("Z")
+    assert document["figures"]["total"]["registrations"] > 200
+    text = out.read_text(encoding="utf-8")
+    assert "fictif" not in text and "example.invalid" not in text and "FAKE-" not in text
+    audits = table.scan(
+        FilterExpression="begins_with(pk, :a)", ExpressionAttributeValues={":a": "AUDIT#"}
+    )
+    assert [item["action"] for item in audits["Items"]] == ["progress-recount"]
