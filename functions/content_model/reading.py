@@ -13,5 +13,10 @@ SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader
 
 
 def safe_load(text: str) -> Any:
-    """`yaml.safe_load(text)`, parsed by libyaml when available."""
-    return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader
+    """`yaml.safe_load(text)`, parsed by libyaml when available. A document libyaml refuses
+    is read again by the pure Python loader, whose message (the line, a caret under the
+    fault) is what staff have always been shown."""
+    try:
+        return yaml.load(text, Loader=SafeLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError:
+        return yaml.safe_load(text)

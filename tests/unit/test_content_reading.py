@@ -39,6 +39,15 @@ def test_refuses_what_the_safe_loader_refuses(text: str) -> None:
         safe_load(text)
 
 
+@pytest.mark.parametrize("text", ["a: [1, 2\nb: 3\n", "a: b: c\n", "- a\nb: c\n", "a: 'x\n"])
+def test_syntax_errors_read_as_before(text: str) -> None:
+    with pytest.raises(yaml.YAMLError) as python:
+        yaml.safe_load(text)
+    with pytest.raises(yaml.YAMLError) as ours:
+        safe_load(text)
+    assert str(ours.value) == str(python.value)
+
+
 def test_scalars_typed_alike() -> None:
     text = "d: 2026-12-01\nb: yes\no: 0o17\nf: 1e3\nn: ~\nt: '12'\nx: 0x1F\n"
     assert safe_load(text) == yaml.safe_load(text)
