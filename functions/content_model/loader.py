@@ -28,6 +28,7 @@ from content_model.models import (
     _Model,
 )
 from content_model.municipalities import Municipality, load_municipalities
+from content_model.reading import safe_load
 
 
 class Content(_Model):
@@ -107,7 +108,7 @@ def _read_yaml(path: Path) -> Any:
     if not path.is_file():
         raise DataError(path, "(file)", "missing")
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise DataError(path, "(syntax)", str(exc).replace("\n", " ")) from exc
 

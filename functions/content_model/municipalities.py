@@ -19,6 +19,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from content_model.errors import DataError
+from content_model.reading import safe_load
 
 FILE_NAME = "municipalities.yml"
 
@@ -81,7 +82,7 @@ def load_municipalities(data_dir: Path, region_codes: Collection[str]) -> list[M
     if not path.is_file():
         raise DataError(path, "(file)", "missing")
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise DataError(path, "(syntax)", str(exc).replace("\n", " ")) from exc
     return parse_municipalities(raw, path, region_codes)
