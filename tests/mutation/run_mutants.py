@@ -123,6 +123,9 @@ MUTANTS = (
 )
 
 
+CONTROL = Mutant("control", "no mutation: the tests must pass", "README.md", "#", "#", ())
+
+
 def run(mutant: Mutant) -> tuple[bool, float, str]:
     """(killed, seconds, why): the mutant in a copy of the code, its tests run there."""
     with tempfile.TemporaryDirectory(prefix=f"mutant-{mutant.name}-") as tmp:
@@ -153,6 +156,14 @@ def run(mutant: Mutant) -> tuple[bool, float, str]:
 
 def main(names: list[str]) -> int:
     chosen = [m for m in MUTANTS if not names or m.name in names]
+    # The control: the same tests on the copy without any mutant must pass, or a "killed"
+    # would only mean that the copy does not run.
+    control = Mutant(**{**CONTROL.__dict__, "tests": tuple(t for m in chosen for t in m.tests)})
+    failed, seconds, last = run(control)
+    print(f"{'control':9} {'(none)':11} {seconds:6.1f} s  {last}")
+    if failed:
+        print("the tests fail without any mutant: fix them first")
+        return 2
     rows = []
     for mutant in chosen:
         killed, seconds, last = run(mutant)
