@@ -2,10 +2,11 @@
 
 One check, `valid_requests_are_accepted`: schemathesis' `positive_data_acceptance`, told
 the refusals no schema can rule out because they depend on what is stored or on the clock,
-each of which the document names: a business already registered (409), one the program
-can't take (422, eligibility), a reference no registration has (400 `unknown_reference`),
-a post sent seconds after the form was shown (400 `submission_too_fast`). Any other refusal
-of a request the document calls valid fails, JSON or HTML page alike.
+each of which the document names: the form changed since it was shown (409), one the
+program can't take (422, eligibility), a reference no registration has (400
+`unknown_reference`), and a signed token of the journey that a generator cannot make
+(`TOKEN_PATHS`). Any other refusal of a request the document calls valid fails, JSON or
+HTML page alike.
 """
 
 from __future__ import annotations
@@ -23,6 +24,18 @@ import yaml
 CONTENT = Path(__file__).resolve().parents[2] / "content" / "data"
 STATE_REFUSALS = {409, 422}
 STATE_CODES = {"unknown_reference", "submission_too_fast"}
+# The signed tokens of the journey (a check page's, a confirmation's, a result's) cannot be
+# generated from the document: a made-up one is refused (400 forged, 410 expired, 425 too
+# early after its check page), as it must be.
+TOKEN_PATHS = {
+    "/registrations/send",
+    "/registrations/check",
+    "/registrations/edit",
+    "/registrations/confirmation",
+    "/registrations/confirm",
+    "/assessments/result",
+}
+TOKEN_REFUSALS = {400, 410, 425}
 
 
 @cache
@@ -52,6 +65,8 @@ def valid_requests_are_accepted(ctx: Any, response: Any, case: Any) -> bool | No
     if meta is None or not meta.generation.mode.is_positive or response.status_code < 400:
         return None
     if response.status_code in STATE_REFUSALS:
+        return None
+    if case.path in TOKEN_PATHS and response.status_code in TOKEN_REFUSALS:
         return None
     codes = refusal_codes(response) if response.status_code == 400 else set()
     if response.status_code == 400 and codes and codes <= STATE_CODES:

@@ -103,7 +103,7 @@ def pages(root: Path) -> set[str]:
     return {
         p.relative_to(root).as_posix()
         for p in root.rglob("*.html")
-        if p.relative_to(root).as_posix().split("/", 2)[1:2] != ["vnb-shell"]
+        if p.relative_to(root).as_posix().split("/", 2)[1:2] not in (["vnb-shell"], ["assets"])
     }
 
 

@@ -142,6 +142,16 @@ def security_headers() -> dict[str, str]:
     return headers
 
 
+def see_other(location: str) -> Response[Any]:
+    """Post/Redirect/Get: the page to show next has its own address (empty body)."""
+    return Response(
+        status_code=303,
+        content_type="text/plain; charset=utf-8",
+        body="",
+        headers={"Location": location, "Cache-Control": "no-store"},
+    )
+
+
 def raw_response(response: Response[Any]) -> dict[str, Any]:
     """An HTTP API v2 result for answers given before the resolver runs."""
     return {

@@ -162,7 +162,7 @@ def post_assessment(body: AssessmentRequest) -> Response[Any]:
     )
     answer = _answer(data, lang, result, body.reference)
     if request.is_form_post(event):
-        return Response(status_code=303, headers={"Location": answer.result_url}, body="")
+        return answers.see_other(answer.result_url)
     return answers.json_response(201, answer)
 
 

@@ -140,7 +140,7 @@ def post_registration(body: RegistrationRequest) -> Response[Any]:
     runtime.count(FORM, "checked")
     if request.is_form_post(event):
         location = f"{resolver.API_PREFIX}/registrations/check?token={token}"
-        return Response(status_code=303, headers={"Location": location}, body="")
+        return answers.see_other(location)
     return answers.json_response(
         200, CheckResponse(status="check", form_token=token, values=form_values(submission))
     )
@@ -262,7 +262,7 @@ def post_send(body: SendRequest) -> Response[Any]:
             f"{resolver.API_PREFIX}/registrations/check?token={body.form_token}"
             "&notice=submission_too_fast"
         )
-        return Response(status_code=303, headers={"Location": location}, body="")
+        return answers.see_other(location)
     # The phase may have changed since the check page was shown.
     check_admission(submission, data)
     # Keyed on the answers: Send clicked twice, or the same answers sent again from a
@@ -285,7 +285,7 @@ def post_send(body: SendRequest) -> Response[Any]:
     confirmation = confirmation_path(stored["reference"], lang)
     if request.is_form_post(event):
         # Post/Redirect/Get: a reload or Back never posts again.
-        return Response(status_code=303, headers={"Location": confirmation}, body="")
+        return answers.see_other(confirmation)
     branch = data.branch(stored["branch"])
     next_key = (
         "next_step_registration" if stored["kind"] == "registration" else "next_step_waitlist"

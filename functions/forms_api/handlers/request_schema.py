@@ -151,6 +151,12 @@ def registration(schema: Schema) -> None:
             _required(schema, field)
     props = schema["properties"]
     props["website"].update(maxLength=0, description="Spam defence, hidden: stays empty.")
+    # The head count: a number, or its digits typed in a text field (what the rule reads).
+    for branch in props["employees"].get("anyOf", [props["employees"]]):
+        if branch.get("type") == "integer":
+            branch.update(minimum=0, maximum=1_000_000)
+        if branch.get("type") == "string":
+            branch.update(pattern="^[0-9]{1,7}$")
     props["employees"]["description"] = (
         "A whole number (digits; a text field with a numeric keyboard). More than "
         f"{data.program.eligibility.max_employees}: not eligible (422)."
