@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ def language_config(data: SiteData, plan: SitePlan, lang: Language) -> dict[str,
     return config
 
 
-def _run_generators(configs: dict[Language, Path]) -> None:
+def _run_generators(configs: dict[str, Path]) -> None:
     # Two languages, two processes: the build takes the time of the slower one.
     procs = {
         lang: subprocess.Popen(  # noqa: S603 (our own interpreter and config paths)
@@ -87,28 +88,21 @@ def _run_generators(configs: dict[Language, Path]) -> None:
         raise BuildError("MkDocs build failed:\n" + "\n".join(failures))
 
 
-def write_sitemaps(plan: SitePlan) -> None:
-    """Sitemaps with hreflang alternates: one per language root (Material's JavaScript
-    looks there) and one at the root listing both languages."""
+def run_generator(config: Path) -> None:
+    """MkDocs on one language's configuration, in its own process."""
+    _run_generators({config.name: config})
+
+
+def _write_sitemap(plan: SitePlan, path: Path, langs: tuple[Language, ...]) -> None:
     env = make_environment(autoescape=True)
-    template = env.get_template("sitemap.xml.j2")
-    site_dir = plan.settings.site_dir
-
-    def entries(langs: tuple[Language, ...]) -> list[dict[str, Any]]:
-        return [
-            {"loc": plan.absolute_url(page), "alternates": plan.alternates(page)}
-            for lang in langs
-            for page in plan.pages[lang]
-        ]
-
-    targets: list[tuple[Path, tuple[Language, ...]]] = [
-        (site_dir / lang / "sitemap.xml", (lang,)) for lang in LANGUAGES
+    entries = [
+        {"loc": plan.absolute_url(page), "alternates": plan.alternates(page)}
+        for lang in langs
+        for page in plan.pages[lang]
     ]
-    targets.append((site_dir / "sitemap.xml", LANGUAGES))
-    for path, langs in targets:
-        xml = template.render(entries=entries(langs))
-        path.write_text(xml, encoding="utf-8")
-        path.with_suffix(".xml.gz").write_bytes(gzip.compress(xml.encode(), mtime=0))
+    xml = env.get_template("sitemap.xml.j2").render(entries=entries)
+    path.write_text(xml, encoding="utf-8")
+    path.with_suffix(".xml.gz").write_bytes(gzip.compress(xml.encode(), mtime=0))
 
 
 def write_root_pages(data: SiteData, plan: SitePlan) -> None:
@@ -148,6 +142,54 @@ def write_root_pages(data: SiteData, plan: SitePlan) -> None:
     )
 
 
+def prepare_language(data: SiteData, plan: SitePlan, lang: Language) -> tuple[list[str], Path]:
+    """Stage a language's Markdown and assets and write its MkDocs configuration.
+
+    Returns the placeholders its pages show and the configuration's path.
+    """
+    settings = plan.settings
+    placeholders = stage_language(data, plan, lang, settings.staging_dir / lang)
+    write_social_image(data, lang, settings.staging_dir / lang)
+    config_dir = settings.out_dir / "config"
+    config_dir.mkdir(parents=True, exist_ok=True)
+    path = config_dir / f"mkdocs.{lang}.yml"
+    path.write_text(
+        yaml.safe_dump(language_config(data, plan, lang), allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    return placeholders, path
+
+
+def finish_language(data: SiteData, plan: SitePlan, lang: Language) -> None:
+    """What a language's root holds besides MkDocs' pages: its sitemap, its feed."""
+    _write_sitemap(plan, plan.settings.site_dir / lang / "sitemap.xml", (lang,))
+    write_feed(data, plan, lang)
+
+
+def finish_site(data: SiteData, plan: SitePlan) -> None:
+    """What the site's root holds: the sitemap of both languages, `/`, short links, robots.txt."""
+    _write_sitemap(plan, plan.settings.site_dir / "sitemap.xml", LANGUAGES)
+    write_root_pages(data, plan)
+
+
+def build_language(
+    data: SiteData,
+    plan: SitePlan,
+    lang: Language,
+    generate: Callable[[Path], None] = run_generator,
+) -> list[str]:
+    """One language into `site_dir/lang` (replaced), the rest of the site untouched.
+
+    `generate` runs MkDocs on the language's configuration (the preview keeps one warm).
+    Returns the placeholders the language's pages show.
+    """
+    placeholders, config = prepare_language(data, plan, lang)
+    shutil.rmtree(plan.settings.site_dir / lang, ignore_errors=True)
+    generate(config)
+    finish_language(data, plan, lang)
+    return placeholders
+
+
 def build(settings: BuildSettings) -> BuildResult:
     """The whole site into `settings.site_dir`; raises DataError or BuildError."""
     started = time.perf_counter()
@@ -155,32 +197,20 @@ def build(settings: BuildSettings) -> BuildResult:
     plan = plan_site(data, settings)
 
     placeholders: dict[Language, list[str]] = {}
+    configs: dict[str, Path] = {}
     for lang in LANGUAGES:
-        placeholders[lang] = stage_language(data, plan, lang, settings.staging_dir / lang)
-        write_social_image(data, lang, settings.staging_dir / lang)
+        placeholders[lang], configs[lang] = prepare_language(data, plan, lang)
     if settings.release and any(placeholders.values()):
         pages = sorted({p for uses in placeholders.values() for p in uses})
         raise DataError(
             settings.data_dir, PLACEHOLDER, "not allowed in a release, shown on " + ", ".join(pages)
         )
 
-    config_dir = settings.out_dir / "config"
-    config_dir.mkdir(parents=True, exist_ok=True)
-    configs: dict[Language, Path] = {}
-    for lang in LANGUAGES:
-        path = config_dir / f"mkdocs.{lang}.yml"
-        path.write_text(
-            yaml.safe_dump(language_config(data, plan, lang), allow_unicode=True, sort_keys=False),
-            encoding="utf-8",
-        )
-        configs[lang] = path
-
     if settings.site_dir.exists():
         shutil.rmtree(settings.site_dir)
     settings.site_dir.mkdir(parents=True)
     _run_generators(configs)
-    write_sitemaps(plan)
-    write_root_pages(data, plan)
     for lang in LANGUAGES:
-        write_feed(data, plan, lang)
+        finish_language(data, plan, lang)
+    finish_site(data, plan)
     return BuildResult(plan, placeholders, time.perf_counter() - started)

@@ -1,0 +1,207 @@
+"""The preview: what a change rebuilds, the builder process that does it, the reload after.
+
+A Markdown page of one language rebuilds that language only; a data file, the theme, a
+template or anything else rebuilds the whole site; the build driver's code gets a new builder.
+A data change also clears the forms' caches at once, so the local mode's forms follow it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sitebuild.models import LANGUAGES, Language
+
+from localdev.function_data import reload_function_data
+from localdev.reload import Reloads
+
+log = logging.getLogger("localdev")
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+class PreviewBuildFailed(Exception):
+    """The site did not build; carries what the build said."""
+
+
+@dataclass(frozen=True)
+class Rebuild:
+    languages: tuple[Language, ...]
+    root: bool = False
+    """The site's root files too: `/`, the short links, the sitemap of both languages."""
+    data: bool = False
+    """`content/data/` changed: the data is read again, the forms' caches cleared."""
+    theme: bool = False
+    """The theme's overrides changed: the builder's Jinja environments are made anew."""
+    code: bool = False
+    """The build driver's code changed: a new builder process."""
+
+    def __or__(self, other: Rebuild) -> Rebuild:
+        languages = tuple(lang for lang in LANGUAGES if lang in {*self.languages, *other.languages})
+        return Rebuild(
+            languages,
+            self.root or other.root,
+            self.data or other.data,
+            self.theme or other.theme,
+            self.code or other.code,
+        )
+
+
+EVERYTHING = Rebuild(LANGUAGES, root=True)
+
+
+def what_to_rebuild(paths: list[Path], content_dir: Path, site_sources: Path) -> Rebuild:
+    """The least rebuild that shows every change in `paths`."""
+    needed = Rebuild(())
+    for path in paths:
+        if path.is_relative_to(content_dir):
+            first = path.relative_to(content_dir).parts[:1]
+            if first == ("data",):
+                needed |= Rebuild(LANGUAGES, root=True, data=True)
+            elif first and first[0] in LANGUAGES:
+                needed |= Rebuild((first[0],))
+            else:
+                needed |= EVERYTHING
+        elif path.is_relative_to(site_sources) and path.suffix == ".py":
+            needed |= Rebuild(LANGUAGES, root=True, code=True)
+        elif path.is_relative_to(site_sources / "overrides"):
+            needed |= Rebuild(LANGUAGES, root=True, theme=True)
+        else:
+            needed |= EVERYTHING
+    return needed
+
+
+class BuilderProcess:
+    """`python -m localdev.builder` as a child: one JSON request, one JSON answer."""
+
+    def __init__(self, site_url: str, content_dir: Path, work_dir: Path, site_dir: Path) -> None:
+        self.command = [
+            sys.executable,
+            "-m",
+            "localdev.builder",
+            "--site-url",
+            site_url,
+            "--content",
+            str(content_dir),
+            "--work",
+            str(work_dir),
+            "--serve",
+            str(site_dir),
+        ]
+        self._process: subprocess.Popen[str] | None = None
+
+    def start(self) -> subprocess.Popen[str]:
+        self._process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+            self.command,
+            cwd=REPOSITORY,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        return self._process
+
+    def request(self, rebuild: Rebuild) -> dict[str, Any]:
+        process = self._process
+        if process is None or process.poll() is not None:
+            process = self.start()
+        stdin, stdout = process.stdin, process.stdout
+        if stdin is None or stdout is None:
+            raise RuntimeError("the builder process has no pipes")
+        question = {
+            "languages": list(rebuild.languages),
+            "root": rebuild.root,
+            "data": rebuild.data,
+            "theme": rebuild.theme,
+        }
+        try:
+            stdin.write(json.dumps(question) + "\n")
+            stdin.flush()
+            line = stdout.readline()
+        except (BrokenPipeError, ValueError):
+            line = ""
+        if not line:
+            self.stop()
+            return {"ok": False, "error": "the builder process stopped (see the messages above)"}
+        answer: dict[str, Any] = json.loads(line)
+        return answer
+
+    def stop(self) -> None:
+        process, self._process = self._process, None
+        if process is None:
+            return
+        if process.stdin is not None:
+            with contextlib.suppress(BrokenPipeError):
+                process.stdin.close()  # the builder ends when its input does
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+class Preview:
+    """Rebuilds the served site after each change and tells the open pages to reload."""
+
+    def __init__(
+        self,
+        site_url: str,
+        content_dir: Path,
+        work_dir: Path,
+        site_dir: Path,
+        reloads: Reloads,
+        site_sources: Path = REPOSITORY / "site",
+    ) -> None:
+        self.content_dir = content_dir.resolve()
+        self.site_sources = site_sources.resolve()
+        self.reloads = reloads
+        self.builder = BuilderProcess(site_url, self.content_dir, work_dir, site_dir)
+        self._lock = threading.Lock()
+
+    def start(self, build: bool = True) -> None:
+        """Starts the builder; `build`: builds the whole site first (raises if it fails)."""
+        self.builder.start()
+        if build:
+            answer = self._build(EVERYTHING)
+            if not answer["ok"]:
+                raise PreviewBuildFailed(answer["error"])
+            log.info("site built in %.1f s", answer["seconds"])
+
+    def on_change(self, paths: list[Path]) -> Rebuild:
+        names = [
+            str(path.relative_to(REPOSITORY)) if path.is_relative_to(REPOSITORY) else str(path)
+            for path in paths
+        ]
+        rebuild = what_to_rebuild(paths, self.content_dir, self.site_sources)
+        if rebuild.data:
+            reload_function_data()  # the forms follow the new data from the next request on
+        if rebuild.code:
+            self.builder.stop()  # the next request starts a builder with the current code
+        scope = "the whole site" if rebuild.root else ", ".join(rebuild.languages)
+        log.info("changed: %s; rebuilding %s", ", ".join(names[:5]), scope)
+        answer = self._build(rebuild)
+        if answer["ok"]:
+            log.info("rebuilt %s in %.2f s", scope, answer["seconds"])
+            self.reloads.bump()
+        else:
+            log.error("the build failed; still serving the previous site:\n%s", answer["error"])
+        return rebuild
+
+    def _build(self, rebuild: Rebuild) -> dict[str, Any]:
+        with self._lock:
+            return self.builder.request(rebuild)
+
+    def stop(self) -> None:
+        with self._lock:
+            self.builder.stop()
