@@ -27,7 +27,9 @@ from .settings import REPO_ROOT, BuildSettings
 from .social import write_social_image
 
 BASE_CONFIG = REPO_ROOT / "mkdocs.yml"
-GENERATOR = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-f"]
+# Not --quiet: it drops MkDocs' warnings before --strict counts them (a broken link passed).
+# The output is captured, and shown only when a build fails.
+GENERATOR = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f"]
 
 
 class BuildError(Exception):
