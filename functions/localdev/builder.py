@@ -41,7 +41,11 @@ log = logging.getLogger("localdev")
 
 
 class _ListedOnce(jinja2.FileSystemLoader):
-    """Material's theme folder holds thousands of icons: listed once, not at every build."""
+    """The theme's files, listed once instead of at every build.
+
+    MkDocs lists them to copy the static ones, and leaves out every dot folder: Material's
+    `.icons/` (14,000 icons, inlined by the templates, never copied) is not listed at all.
+    """
 
     def __init__(self, searchpath: list[str]) -> None:
         super().__init__(searchpath)
@@ -49,7 +53,7 @@ class _ListedOnce(jinja2.FileSystemLoader):
 
     def list_templates(self) -> list[str]:
         if self._listed is None:
-            self._listed = super().list_templates()
+            self._listed = [name for name in super().list_templates() if not name.startswith(".")]
         return self._listed
 
 
