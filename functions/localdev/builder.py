@@ -30,9 +30,10 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.theme import Theme
-from sitebuild.build import BuildError, build_language, finish_site
+from sitebuild.build import BuildError, build_language, finish_language, finish_site
 from sitebuild.models import LANGUAGES, DataError, Language, SiteData, load_site_data
-from sitebuild.pages import plan_site
+from sitebuild.pages import SitePlan, plan_site
+from sitebuild.render import Renderer
 from sitebuild.settings import BuildSettings
 
 from localdev.function_data import reload_function_data
@@ -129,10 +130,11 @@ def swap_in(new: Path, current: Path) -> None:
     remove(previous)
 
 
-def publish(new: Path, served: Path, whole: bool) -> list[str]:
+def publish(new: Path, served: Path, prune: bool) -> list[str]:
     """Each entry at the top of `new` (a language's folder, a root file) replaces the served one.
 
-    `whole`: `new` is the whole site, and served entries it lacks go. Returns the names.
+    `prune`: `new` holds the whole root, and the served root entries it lacks go (never a
+    language's folder: each language has its builder). Returns the names published.
     """
     served.mkdir(parents=True, exist_ok=True)
     names = sorted(entry.name for entry in new.iterdir())
@@ -141,9 +143,10 @@ def publish(new: Path, served: Path, whole: bool) -> list[str]:
             swap_in(new / name, served / name)
         else:
             os.replace(new / name, served / name)
-    if whole:
+    if prune:
         for entry in served.iterdir():
-            if entry.name not in names:
+            kept = entry.name in names or entry.name in LANGUAGES
+            if not kept and not entry.name.endswith(".previous"):
                 remove(entry)
     return names
 
@@ -156,9 +159,17 @@ class PreviewBuilder:
         self.served = served
         self.mkdocs = WarmMkDocs()
         self._data: SiteData | None = None
+        self._data_generation = 0
+        # Per language, what its staging was made from (the data, the pages), once it built.
+        self._staged: dict[Language, tuple[object, ...]] = {}
 
     def build(
-        self, languages: list[Language], root: bool, data: bool, theme: bool
+        self,
+        languages: list[Language],
+        root: bool,
+        data: bool,
+        theme: bool,
+        paths: list[Path],
     ) -> dict[str, Any]:
         started = time.perf_counter()
         if theme:
@@ -167,24 +178,44 @@ class PreviewBuilder:
             # The site's forms are rendered from the same cached loaders as the handlers'.
             reload_function_data()
             self._data = None
+            self._data_generation += 1
             self._data = load_site_data(self.settings.data_dir)
         plan = plan_site(self._data, self.settings)
         site = self.settings.site_dir
         remove(site)  # what a failed build left
-        shown = 0
+        pages_only = not (root or data or theme)
         for lang in languages:
-            shown += len(build_language(self._data, plan, lang, self.mkdocs))
+            self._language(self._data, plan, lang, paths if pages_only else [])
         if root:
             finish_site(self._data, plan)
-        whole = root and set(languages) == set(LANGUAGES)
-        published = publish(site, self.served, whole)
+        published = publish(site, self.served, prune=root) if site.is_dir() else []
         return {
             "ok": True,
             "seconds": round(time.perf_counter() - started, 3),
-            "languages": list(languages),
             "published": published,
-            "placeholders": shown,
         }
+
+    def _language(self, data: SiteData, plan: SitePlan, lang: Language, saved: list[Path]) -> None:
+        """One language; when only some of its pages were saved, only those are staged again.
+
+        The other staged pages and the social image were made from the same data and pages
+        at the language's last build, so they are what a full staging would write again.
+        """
+        made_from = (self._data_generation, tuple(plan.pages[lang]))
+        staged = self._staged.pop(lang, None)  # unknown until this build succeeds
+        sources = {page.source: page for page in plan.pages[lang] if page.source is not None}
+        if staged == made_from and saved and all(path in sources for path in saved):
+            renderer = Renderer(data, plan, lang)
+            docs_dir = self.settings.staging_dir / lang
+            for path in saved:
+                page = sources[path]
+                (docs_dir / page.path).write_text(renderer.render(page), encoding="utf-8")
+            remove(self.settings.site_dir / lang)
+            self.mkdocs(self.settings.out_dir / "config" / f"mkdocs.{lang}.yml")
+            finish_language(data, plan, lang)
+        else:
+            build_language(data, plan, lang, self.mkdocs)
+        self._staged[lang] = made_from
 
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -193,6 +224,7 @@ class PreviewBuilder:
                 bool(request.get("root")),
                 bool(request.get("data")),
                 bool(request.get("theme")),
+                [Path(path) for path in request.get("paths", [])],
             )
         except (DataError, BuildError) as error:
             return {"ok": False, "error": str(error)}

@@ -110,30 +110,44 @@ class BuilderProcess:
         )
         return self._process
 
-    def request(self, rebuild: Rebuild) -> dict[str, Any]:
+    def send(self, rebuild: Rebuild, paths: list[Path] | None = None) -> bool:
+        """Asks for a build (`paths`: the files saved); False if the builder could not be told."""
         process = self._process
         if process is None or process.poll() is not None:
             process = self.start()
-        stdin, stdout = process.stdin, process.stdout
-        if stdin is None or stdout is None:
-            raise RuntimeError("the builder process has no pipes")
         question = {
             "languages": list(rebuild.languages),
             "root": rebuild.root,
             "data": rebuild.data,
             "theme": rebuild.theme,
+            "paths": [str(path) for path in paths or []],
         }
+        if process.stdin is None:
+            raise RuntimeError("the builder process has no input pipe")
         try:
-            stdin.write(json.dumps(question) + "\n")
-            stdin.flush()
-            line = stdout.readline()
+            process.stdin.write(json.dumps(question) + "\n")
+            process.stdin.flush()
         except (BrokenPipeError, ValueError):
-            line = ""
+            self.stop()
+            return False
+        return True
+
+    def receive(self) -> dict[str, Any]:
+        process = self._process
+        line = ""
+        if process is not None and process.stdout is not None:
+            with contextlib.suppress(ValueError):
+                line = process.stdout.readline()
         if not line:
             self.stop()
             return {"ok": False, "error": "the builder process stopped (see the messages above)"}
         answer: dict[str, Any] = json.loads(line)
         return answer
+
+    def request(self, rebuild: Rebuild, paths: list[Path] | None = None) -> dict[str, Any]:
+        if not self.send(rebuild, paths):
+            return {"ok": False, "error": "the builder process stopped (see the messages above)"}
+        return self.receive()
 
     def stop(self) -> None:
         process, self._process = self._process, None
@@ -152,7 +166,11 @@ class BuilderProcess:
 
 
 class Preview:
-    """Rebuilds the served site after each change and tells the open pages to reload."""
+    """Rebuilds the served site after each change and tells the open pages to reload.
+
+    One builder per language, so the two languages of a data change build side by side
+    (the root files come with the first language).
+    """
 
     def __init__(
         self,
@@ -166,14 +184,18 @@ class Preview:
         self.content_dir = content_dir.resolve()
         self.site_sources = site_sources.resolve()
         self.reloads = reloads
-        self.builder = BuilderProcess(site_url, self.content_dir, work_dir, site_dir)
+        self.builders = {
+            lang: BuilderProcess(site_url, self.content_dir, work_dir / lang, site_dir)
+            for lang in LANGUAGES
+        }
         self._lock = threading.Lock()
 
     def start(self, build: bool = True) -> None:
-        """Starts the builder; `build`: builds the whole site first (raises if it fails)."""
-        self.builder.start()
+        """Starts the builders; `build`: builds the whole site first (raises if it fails)."""
+        for builder in self.builders.values():
+            builder.start()
         if build:
-            answer = self._build(EVERYTHING)
+            answer = self._build(EVERYTHING, [])
             if not answer["ok"]:
                 raise PreviewBuildFailed(answer["error"])
             log.info("site built in %.1f s", answer["seconds"])
@@ -187,10 +209,11 @@ class Preview:
         if rebuild.data:
             reload_function_data()  # the forms follow the new data from the next request on
         if rebuild.code:
-            self.builder.stop()  # the next request starts a builder with the current code
+            for builder in self.builders.values():
+                builder.stop()  # the next request starts a builder with the current code
         scope = "the whole site" if rebuild.root else ", ".join(rebuild.languages)
         log.info("changed: %s; rebuilding %s", ", ".join(names[:5]), scope)
-        answer = self._build(rebuild)
+        answer = self._build(rebuild, paths)
         if answer["ok"]:
             log.info("rebuilt %s in %.2f s", scope, answer["seconds"])
             self.reloads.bump()
@@ -198,10 +221,29 @@ class Preview:
             log.error("the build failed; still serving the previous site:\n%s", answer["error"])
         return rebuild
 
-    def _build(self, rebuild: Rebuild) -> dict[str, Any]:
+    def _build(self, rebuild: Rebuild, paths: list[Path]) -> dict[str, Any]:
+        answers: list[dict[str, Any]] = []
         with self._lock:
-            return self.builder.request(rebuild)
+            asked = []
+            for lang in rebuild.languages:
+                part = Rebuild(
+                    (lang,),
+                    root=rebuild.root and lang == rebuild.languages[0],
+                    data=rebuild.data,
+                    theme=rebuild.theme,
+                )
+                saved = [path for path in paths if path.is_relative_to(self.content_dir / lang)]
+                builder = self.builders[lang]
+                if builder.send(part, saved):
+                    asked.append(builder)
+                else:
+                    answers.append({"ok": False, "error": f"the {lang} builder stopped"})
+            answers += [builder.receive() for builder in asked]
+        errors = [str(answer["error"]) for answer in answers if not answer["ok"]]
+        seconds = max((float(answer.get("seconds", 0)) for answer in answers), default=0.0)
+        return {"ok": not errors, "error": "\n".join(errors), "seconds": seconds}
 
     def stop(self) -> None:
         with self._lock:
-            self.builder.stop()
+            for builder in self.builders.values():
+                builder.stop()

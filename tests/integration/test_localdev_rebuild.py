@@ -108,7 +108,8 @@ def test_the_warm_builder_writes_the_full_builds_site_and_a_page_edit_rebuilds_i
     page = content / PAGE
     page.write_text(page.read_text(encoding="utf-8") + "\nUne phrase ajoutée.\n", encoding="utf-8")
 
-    answer = process.request(Rebuild(("fr",)))
+    # Only this page is staged again: the builder is told which file was saved.
+    answer = process.request(Rebuild(("fr",)), [page])
 
     assert answer["ok"], answer.get("error")
     assert answer["published"] == ["fr"]
@@ -128,7 +129,7 @@ def test_a_broken_link_fails_the_preview_and_the_full_build_and_the_site_stays_s
     original = page.read_text(encoding="utf-8")
     page.write_text(original + "\n[Lien](page-qui-nexiste-pas.md)\n", encoding="utf-8")
 
-    answer = process.request(Rebuild(("fr",)))
+    answer = process.request(Rebuild(("fr",)), [page])
     full = _full_build(content, tmp_path / "full")
 
     assert not answer["ok"]
@@ -138,7 +139,7 @@ def test_a_broken_link_fails_the_preview_and_the_full_build_and_the_site_stays_s
     assert (served / "fr" / "accessibilite" / "index.html").read_text(encoding="utf-8") == before
     # Fixed, it builds again: the builder is still there.
     page.write_text(original, encoding="utf-8")
-    assert process.request(Rebuild(("fr",)))["ok"]
+    assert process.request(Rebuild(("fr",)), [page])["ok"]
 
 
 def _served(url: str) -> str:
