@@ -120,35 +120,41 @@ def remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
-def swap_in(new: Path, current: Path) -> None:
-    """Serve `new` instead of `current`: two renames, no moment with half a folder."""
-    previous = current.with_name(current.name + ".previous")
+def swap_in(new: Path, current: Path, aside: Path) -> Path:
+    """Serve `new` instead of `current`: two renames, no moment with half a folder.
+
+    The previous folder goes into `aside` (outside the served site, on the same disk);
+    returns where, to remove once the answer has been given.
+    """
+    aside.mkdir(parents=True, exist_ok=True)
+    previous = aside / current.name
     remove(previous)
     if current.exists() or current.is_symlink():
         os.replace(current, previous)
     os.replace(new, current)
-    remove(previous)
+    return previous
 
 
-def publish(new: Path, served: Path, prune: bool) -> list[str]:
+def publish(new: Path, served: Path, prune: bool, aside: Path) -> tuple[list[str], list[Path]]:
     """Each entry at the top of `new` (a language's folder, a root file) replaces the served one.
 
     `prune`: `new` holds the whole root, and the served root entries it lacks go (never a
-    language's folder: each language has its builder). Returns the names published.
+    language's folder: each language has its builder). Returns the names published and the
+    previous folders, put `aside`, to remove.
     """
     served.mkdir(parents=True, exist_ok=True)
     names = sorted(entry.name for entry in new.iterdir())
+    previous = []
     for name in names:
         if (new / name).is_dir():
-            swap_in(new / name, served / name)
+            previous.append(swap_in(new / name, served / name, aside))
         else:
             os.replace(new / name, served / name)
     if prune:
         for entry in served.iterdir():
-            kept = entry.name in names or entry.name in LANGUAGES
-            if not kept and not entry.name.endswith(".previous"):
+            if entry.name not in names and entry.name not in LANGUAGES:
                 remove(entry)
-    return names
+    return names, previous
 
 
 class PreviewBuilder:
@@ -162,6 +168,7 @@ class PreviewBuilder:
         self._data_generation = 0
         # Per language, what its staging was made from (the data, the pages), once it built.
         self._staged: dict[Language, tuple[object, ...]] = {}
+        self._leftovers: list[Path] = []
 
     def build(
         self,
@@ -188,7 +195,11 @@ class PreviewBuilder:
             self._language(self._data, plan, lang, paths if pages_only else [])
         if root:
             finish_site(self._data, plan)
-        published = publish(site, self.served, prune=root) if site.is_dir() else []
+        published: list[str] = []
+        if site.is_dir():
+            published, self._leftovers = publish(
+                site, self.served, prune=root, aside=self.settings.out_dir / "replaced"
+            )
         return {
             "ok": True,
             "seconds": round(time.perf_counter() - started, 3),
@@ -231,6 +242,12 @@ class PreviewBuilder:
         except Exception:  # a bug of the build: said, and the next change is built again
             return {"ok": False, "error": traceback.format_exc()}
 
+    def clean_up(self) -> None:
+        """Removes the folders the last build replaced (after answering: not in the wait)."""
+        for path in self._leftovers:
+            remove(path)
+        self._leftovers = []
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m localdev.builder", description=__doc__)
@@ -260,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
             continue
         answers.write(json.dumps(builder.handle(json.loads(line))) + "\n")
         answers.flush()
+        builder.clean_up()
     return 0
 
 
