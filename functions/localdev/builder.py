@@ -1,12 +1,13 @@
 """The preview's builder: a long-lived process that rebuilds what a change needs, warm.
 
-`python -m localdev.builder` is started by the local mode when it watches the files. It reads
-one request per line on its standard input (JSON: the languages to rebuild, whether the root
-files, the data or the theme changed), builds into its work folder with the build driver's own
-functions (`sitebuild.build.build_language`, `finish_site`), swaps the result into the served
-folder and answers one JSON line. MkDocs runs in this process with each theme's Jinja
-environment kept from one build to the next: a language then builds in a tenth of a second
-instead of the second a fresh `mkdocs build` takes (imports, Material's templates compiled).
+`python -m localdev.builder` is started by the local mode when it watches the files, one per
+language. It reads one request per line on its standard input (JSON: the languages to
+rebuild, whether the root files, the data or the theme changed, the files saved), builds into
+its work folder with the build driver's own functions (`sitebuild.build.build_language`,
+`finish_language`, `finish_site`), swaps the result into the served folder and answers one
+JSON line. MkDocs runs in this process with each theme's Jinja environment kept from one
+build to the next: a language then builds in a tenth of a second instead of the second a
+fresh `mkdocs build` takes (imports, Material's templates compiled again).
 
 A process of its own, restarted when the build driver's code changes, so a rebuild always
 runs the current code.
