@@ -39,6 +39,7 @@ sys.path.insert(0, str(REPO / "tests" / "e2e"))
 
 from browser import chromium, free_port  # noqa: E402
 from playwright.sync_api import Page  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 PAGE = "accessibilite"
 NOTE = "Programme mené par"  # the start of the footer's note, on every page
@@ -255,7 +256,12 @@ def main() -> None:
 def _run(page: Page, preview: Preview, runs: int) -> dict[str, float]:
     medians = {}
     for kind, edit in (("page", preview.edit_page), ("data", preview.edit_data)):
-        times = _measure(page, preview, edit, runs)
+        try:
+            times = _measure(page, preview, edit, runs)
+        except PlaywrightTimeout:
+            print(f"{preview.name}, {kind}: the page did not show the change within 60 s")
+            medians[kind] = float("nan")
+            continue
         medians[kind] = statistics.median(times)
         shown = ", ".join(f"{t:.2f}" for t in times)
         median = medians[kind]
