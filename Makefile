@@ -9,7 +9,7 @@ CHECKOV := .venv-checkov/bin/checkov
 NODE_TOOLS := tests/node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help dev build check test lint types pytest browser-deps tools bench clean registrations lambda-bundle
+.PHONY: help dev build check test lint types pytest browser-deps tools bench clean registrations lambda-bundle infra-template
 
 help:
 	@echo "make dev    build the site and run it locally with working forms"
@@ -75,10 +75,17 @@ bench: tools
 	$(PY) tests/benchmarks/run_all.py
 
 # The forms functions' code for `sam build` (infra/template.yaml, CodeUri): forms_api,
-# content/data and Linux arm64 wheels of what the Powertools layer lacks.
+# content_model, content/data, the site's page shell (hence the build first) and Linux
+# arm64 wheels of what the Powertools layer lacks.
 # LAMBDA_PYTHON=/path/to/python3.13 adds bytecode (a faster cold start).
-lambda-bundle: $(STAMP)
+lambda-bundle: build
 	$(PY) infra/bundle.py build/lambda $(if $(LAMBDA_PYTHON),--compile-with $(LAMBDA_PYTHON))
+
+# The template that is deployed, build/infra/template.yaml: infra/template.yaml with the edge
+# function's code (infra/edge/viewer-request.js) and its short links from
+# content/data/shortlinks.yml; samconfig.toml beside it. `sam build` / `sam deploy` run there.
+infra-template: $(STAMP)
+	$(PY) infra/edge_function.py build/infra
 
 # make registrations ARGS=--show-personal
 registrations: $(STAMP)

@@ -30,14 +30,28 @@ REQUIREMENTS = Path(__file__).with_name("lambda-requirements.txt")
 RUNTIME_VERSION = "3.13"  # the template's Runtime: python3.13
 SOURCES = {
     REPO / "functions" / "forms_api": Path("forms_api"),
+    # The one model of the content data: the functions validate content/data with it.
+    REPO / "functions" / "content_model": Path("content_model"),
     REPO / "content" / "data": Path("content") / "data",
 }
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")
 
 
-def copy_sources(dest: Path) -> None:
+# The site's page shell (`make build` exports it): the functions' answers are its pages.
+SHELL = REPO / "build" / "shell"
+
+
+class NoSiteShell(FileNotFoundError):
+    """The bundle needs the site built first (`make build`), for its page shell."""
+
+
+def copy_sources(dest: Path, shell: Path | None = SHELL) -> None:
     for source, target in SOURCES.items():
         shutil.copytree(source, dest / target, ignore=_SKIP)
+    if shell is not None:
+        if not (shell / "fr.html").is_file():
+            raise NoSiteShell(f"{shell}: no site shell; build the site first (make build)")
+        shutil.copytree(shell, dest / "shell")
 
 
 def install_requirements(dest: Path) -> None:
@@ -82,12 +96,33 @@ def compile_bytecode(dest: Path, python: Path) -> None:
     subprocess.run([*command, str(dest)], check=True)  # noqa: S603 - fixed arguments
 
 
-def bundle(dest: Path, *, dependencies: bool = True, compile_with: Path | None = None) -> None:
+VERSION_FILE = "content-version.txt"
+
+
+def stamp(dest: Path) -> str:
+    """Write the content version of the data the bundle carries (the publish command
+    compares it with the site's, see site/sitebuild/build.py)."""
+    sys.path.insert(0, str(REPO / "functions"))
+    from content_model import content_version
+
+    version = content_version(dest / "content" / "data")
+    (dest / VERSION_FILE).write_text(version + "\n", encoding="utf-8")
+    return version
+
+
+def bundle(
+    dest: Path,
+    *,
+    dependencies: bool = True,
+    compile_with: Path | None = None,
+    shell: Path | None = SHELL,
+) -> None:
     """Write a fresh bundle into `dest` (emptied first: a removed module must not linger)."""
     if dest.exists():
         shutil.rmtree(dest)
     dest.mkdir(parents=True)
-    copy_sources(dest)
+    copy_sources(dest, shell)
+    stamp(dest)
     if dependencies:
         install_requirements(dest)
     if compile_with is not None:

@@ -77,7 +77,7 @@ def inline_hashes(site: Path, tag: str = "script") -> dict[str, list[Path]]:
 def template_csp(path: Path = TEMPLATE) -> str:
     """The Content-Security-Policy the template's response-headers policies send."""
     # Imported here so the hash functions above need nothing but the standard library.
-    from localdev.tables import load_template
+    from stack.template import load_template
 
     template: dict[str, Any] = load_template(path)
     csp: str = template["Mappings"]["Headers"]["Site"]["ContentSecurityPolicy"]

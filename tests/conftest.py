@@ -42,6 +42,11 @@ def forms_env(monkeypatch: pytest.MonkeyPatch, content_dir: Path) -> Iterator[Pa
     monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", TABLES["IdempotencyTable"])
     monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "VirageNumeriqueBleu")
     monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "forms-api")
+    # The tokens' key (deployed: a Secrets Manager secret), and no wait on the "check your
+    # answers" step unless a test sets one (tests/integration: the timing is tested there).
+    monkeypatch.setenv("SIGNING_KEY", "test-signing-key")
+    monkeypatch.setenv("MIN_FILL_SECONDS", "0")
+    monkeypatch.delenv("SITE_SHELL_DIR", raising=False)
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.delenv("AWS_ENDPOINT_URL_DYNAMODB", raising=False)
     set_phase(content_dir, "open")
@@ -54,8 +59,8 @@ def forms_env(monkeypatch: pytest.MonkeyPatch, content_dir: Path) -> Iterator[Pa
 def dynamodb(forms_env: Path) -> Iterator[Any]:
     """moto running, both tables created from the template; yields a DynamoDB client."""
     import boto3
-    from localdev.tables import create_tables
     from moto import mock_aws
+    from stack.template import create_tables
 
     with mock_aws():
         client = boto3.client("dynamodb", region_name="ca-central-1")

@@ -18,11 +18,11 @@ TABLES = {"ProgramTable": "test-program", "IdempotencyTable": "test-idempotency"
 
 def clear_forms_caches() -> None:
     """Forget settings, data and clients cached by the forms functions."""
+    import content_model as content
     from forms_api import repository, settings
-    from forms_api.domain import content
 
     settings.get_settings.cache_clear()
-    content.load_program_data.cache_clear()
+    content.cached_content.cache_clear()
     repository.dynamodb_client.cache_clear()
     repository.get_repository.cache_clear()
     from forms_api.handlers import assessment, registration
@@ -36,6 +36,6 @@ def set_phase(data_dir: Path, phase: str) -> None:
     program: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
     program["phase"] = phase
     path.write_text(yaml.safe_dump(program, allow_unicode=True), encoding="utf-8")
-    from forms_api.domain import content
+    import content_model as content
 
-    content.load_program_data.cache_clear()
+    content.cached_content.cache_clear()

@@ -2,12 +2,9 @@
 
 The texts are content, not code: bodies in `content/data/mail/<language>/*.txt`,
 subjects in the `mail:` section of `content/data/i18n/<language>.yml`, both
-edited by staff in Git. `${name}` placeholders are filled with `string.Template`;
-an unknown placeholder raises, so a typo in a template fails the tests instead
-of reaching a merchant.
-
-The branch notice is composed from non-personal values only (reference, branch,
-kind, date): a template that asked for the contact's name could not be filled.
+edited by staff in Git and validated by the content model (`content_model`): a
+placeholder a template may not use fails the content check, so no e-mail quotes the
+free text a visitor typed and the branch notice holds no personal data.
 
 `SesMailer` is the only boto3 user of this module; its client is created on
 first use so moto can start first.
@@ -17,15 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 from string import Template
 from typing import Any
 
-import yaml
-
-PLACEHOLDER = "À CONFIRMER"
-LANGUAGES = ("fr", "en")
+from content_model import LANGUAGES, Content, Language
 
 
 class MailNotSent(Exception):
@@ -45,112 +37,64 @@ class Mail:
     body: str
 
 
-@dataclass(frozen=True)
-class MailContent:
-    """Everything the e-mails need from the content, loaded once per cold start."""
-
-    strings: dict[str, dict[str, str]]  # language → mail: section
-    bodies: dict[str, dict[str, Template]]  # language → template name → body
-    labels: dict[str, dict[str, dict[str, str]]]  # table → code → language → label
-    branch_emails: dict[str, str]  # branch id → address, placeholders left out
-
-
-def _yaml(path: Path) -> Any:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
-
-
-def _labels(rows: list[dict[str, Any]], key: str) -> dict[str, dict[str, str]]:
-    return {str(row[key]): {"fr": str(row["name_fr"]), "en": str(row["name_en"])} for row in rows}
-
-
-def load_mail_content(data_dir: Path) -> MailContent:
-    branches = _yaml(data_dir / "branches.yml")
-    emails: dict[str, str] = {}
-    for branch in branches:
-        address = str(branch.get("email") or "").strip()
-        if address and address != PLACEHOLDER:
-            emails[str(branch["id"])] = address
-    return MailContent(
-        strings={
-            language: {
-                key: str(value)
-                for key, value in _yaml(data_dir / "i18n" / f"{language}.yml")["mail"].items()
-            }
-            for language in LANGUAGES
-        },
-        bodies={
-            language: {
-                path.stem: Template(path.read_text(encoding="utf-8"))
-                for path in sorted((data_dir / "mail" / language).glob("*.txt"))
-            }
-            for language in LANGUAGES
-        },
-        labels={
-            "branches": _labels(branches, "id"),
-            "regions": _labels(_yaml(data_dir / "regions.yml"), "code"),
-            "sectors": _labels(_yaml(data_dir / "sectors.yml"), "code"),
-        },
-        branch_emails=emails,
-    )
-
-
-@lru_cache(maxsize=4)
-def cached_mail_content(data_dir: Path) -> MailContent:
-    return load_mail_content(data_dir)
-
-
 def _text(value: Any) -> str:
     if isinstance(value, Decimal):
         return str(int(value)) if value == value.to_integral_value() else str(value)
     return "" if value is None else str(value)
 
 
-def _label(content: MailContent, table: str, code: Any, language: str) -> str:
+def _label(content: Content, table: str, code: Any, language: str) -> str:
     if code is None:
-        return content.strings[language]["not_given"]
-    return content.labels[table].get(str(code), {}).get(language, str(code))
+        return content.message(language, "mail", "not_given")
+    return content.label(table, str(code), language)
 
 
 def _site_url(site_url: str, language: str) -> str:
     return f"{site_url.rstrip('/')}/{language}/" if site_url else ""
 
 
-def merchant_confirmation(
-    registration: dict[str, Any], content: MailContent, site_url: str
-) -> Mail:
+def _assessment_url(content: Content, site_url: str, language: str, reference: str) -> str:
+    """The assessment page with the reference filled in (a reference is no personal data)."""
+    if not site_url:
+        return ""
+    pair = next(p for p in content.pages if p.id == "assessment")
+    return f"{site_url.rstrip('/')}{pair.path(language)}?reference={reference}"
+
+
+def merchant_confirmation(registration: dict[str, Any], content: Content, site_url: str) -> Mail:
     """The merchant's confirmation, in the language they used on the form."""
-    language = registration.get("language") if registration.get("language") in LANGUAGES else "fr"
-    language = str(language)
+    language: Language = "en" if registration.get("language") == "en" else "fr"
     template = "waitlist" if registration.get("kind") == "waitlist" else "confirmation"
-    strings = content.strings[language]
+    strings = content.strings_in(language).mail
     not_given = strings["not_given"]
+    reference = _text(registration["reference"])
+    # Codes and numbers only: nothing the visitor typed as free text (see MAIL_PLACEHOLDERS).
     values = {
-        "reference": _text(registration["reference"]),
-        "contact_name": _text(registration.get("contact_name")) or not_given,
-        "legal_name": _text(registration.get("legal_name")) or not_given,
+        "reference": reference,
         "branch": _text(registration.get("branch")),
         "branch_name": _label(content, "branches", registration.get("branch"), language),
         "sector_name": _label(content, "sectors", registration.get("sector"), language),
         "region_name": _label(content, "regions", registration.get("region"), language),
         "employees": _text(registration.get("employees")) or not_given,
         "site_url": _site_url(site_url, language),
+        "assessment_url": _assessment_url(content, site_url, language, reference),
     }
     return Mail(
         purpose="merchant",
         reference=values["reference"],
         to=(str(registration["email"]),),
         subject=Template(strings[f"{template}_subject"]).substitute(values),
-        body=content.bodies[language][template].substitute(values),
+        body=content.mail[language].template(template).substitute(values),
     )
 
 
 def branch_notice(
-    registration: dict[str, Any], content: MailContent, fallback: str | None
+    registration: dict[str, Any], content: Content, fallback: str | None
 ) -> Mail | None:
     """The branch's notice, French then English, with no personal data; None if no address."""
     branch = _text(registration.get("branch"))
-    address = content.branch_emails.get(branch) or fallback
+    known = content.branches_by_id.get(branch)
+    address = (known.notice_address if known else None) or fallback
     if not address:
         # The branch's e-mail is still a placeholder in branches.yml: nothing to send to.
         return None
@@ -163,14 +107,16 @@ def branch_notice(
             "reference": _text(registration["reference"]),
             "branch": branch,
             "branch_name": _label(content, "branches", branch, language),
-            "kind_label": content.strings[language][f"kind_{kind}"],
+            "kind_label": content.message(language, "mail", f"kind_{kind}"),
             "created_at": created_at,
             "created_date": created_at[:10],
         }
         parts.append(
             (
-                Template(content.strings[language]["branch_notice_subject"]).substitute(values),
-                content.bodies[language]["branch_notice"].substitute(values),
+                Template(content.message(language, "mail", "branch_notice_subject")).substitute(
+                    values
+                ),
+                content.mail[language].template("branch_notice").substitute(values),
             )
         )
     return Mail(
@@ -183,7 +129,7 @@ def branch_notice(
 
 
 def mails_for(
-    registration: dict[str, Any], content: MailContent, site_url: str, fallback: str | None
+    registration: dict[str, Any], content: Content, site_url: str, fallback: str | None
 ) -> list[Mail]:
     """The e-mails one newly stored registration (or callback-list entry) calls for."""
     mails = []

@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 
 # The repository's own data when nothing else is said (tests, local mode);
 # the Lambda bundle sets CONTENT_DATA_DIR to the copy it carries.
@@ -18,15 +18,24 @@ class Settings(BaseModel):
     idempotency_table_name: str = Field(min_length=3)
     content_data_dir: Path
     site_url: str = ""
-    # The site's stylesheet (absolute path; `{lang}` is replaced, e.g. /{lang}/assets/vnb.css),
-    # linked from the pages the API answers with; empty: their own small styles only.
-    site_stylesheet: str = ""
+    # The site's page shell per language (`build/shell/<lang>.html`, exported by the site
+    # build, carried by the bundle): answers are pages of the site. None: a bare page
+    # (unit and integration tests that build no site).
+    site_shell_dir: Path | None = None
     # A real registration is under 2 KB; anything past this is not a person typing.
     max_body_bytes: int = 16 * 1024
     # A person needs more than a few seconds to fill the form; scripts do not.
     min_fill_seconds: int = 3
     # Idempotency records outlive any double click or client retry.
     idempotency_seconds: int = 3600
+    # What signs the tokens (forms_api/signing.py): a Secrets Manager secret when
+    # deployed, a plain key in the local mode and the tests.
+    signing_secret_arn: str = ""
+    signing_key: SecretStr | None = None
+    # How long a "check your answers" page may wait before its send button (seconds).
+    form_token_seconds: int = 2 * 3600
+    # How long the confirmation page's address and the e-mail confirmation link work.
+    confirmation_seconds: int = 7 * 86400
 
 
 @lru_cache(maxsize=1)
@@ -37,5 +46,8 @@ def get_settings() -> Settings:
         idempotency_table_name=env.get("IDEMPOTENCY_TABLE_NAME", "vnb-idempotency"),
         content_data_dir=Path(env.get("CONTENT_DATA_DIR") or _REPO_CONTENT),
         site_url=env.get("SITE_URL", ""),
-        site_stylesheet=env.get("SITE_STYLESHEET", ""),
+        site_shell_dir=Path(env["SITE_SHELL_DIR"]) if env.get("SITE_SHELL_DIR") else None,
+        signing_secret_arn=env.get("SIGNING_SECRET_ARN", ""),
+        min_fill_seconds=int(env.get("MIN_FILL_SECONDS", "3")),
+        signing_key=SecretStr(env["SIGNING_KEY"]) if env.get("SIGNING_KEY") else None,
     )

@@ -14,10 +14,11 @@ import threading
 from pathlib import Path
 from types import FrameType
 
+from stack.template import load_template
+
 from localdev import gateway
 from localdev.preview import PreviewBuildFailed
 from localdev.server import LocalMode, Options
-from localdev.tables import load_template
 
 
 def parse_arguments(argv: list[str] | None = None) -> Options:

@@ -12,14 +12,15 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import yaml
+from stack.template import load_template
 from werkzeug.security import safe_join
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
 from localdev import edge, gateway, reload
-from localdev.tables import load_template
 
 log = logging.getLogger("localdev")
 
@@ -35,6 +36,14 @@ for _type, _suffix in (
     mimetypes.add_type(_type, _suffix)
 
 StartResponse = Any
+
+
+def _object_key(url_path: str) -> str | None:
+    """The object a path names once S3 decodes it; None when its bytes are not UTF-8."""
+    try:
+        return unquote_to_bytes(url_path).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 class LocalApp:
@@ -101,9 +110,10 @@ class LocalApp:
     def static(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
             return Response("Method Not Allowed", 405, {"Allow": "GET, HEAD"})
+        # The address as CloudFront gets it (still percent-encoded), not Werkzeug's decoding.
         outcome = edge.viewer_request(
-            request.path,
-            request.query_string.decode("latin-1"),
+            edge.wire_path(request.environ),
+            edge.wire_query(request.environ),
             request.headers.get("Accept-Language", ""),
             self.shortlinks(),
         )
@@ -113,7 +123,8 @@ class LocalApp:
             if outcome.vary:
                 response.headers["Vary"] = outcome.vary
             return response
-        path = self._site_file(outcome)
+        key = _object_key(outcome)
+        path = self._site_file(key) if key is not None else None
         if path is not None:
             return self._file(request, path, 200)
         page = self._site_file(self.error_page)
@@ -144,6 +155,8 @@ class LocalApp:
 
     def _site_file(self, url_path: str) -> Path | None:
         """The file of the built site at this address, never one outside it."""
+        if not url_path or any(ord(c) < 0x20 or ord(c) == 0x7F for c in url_path):
+            return None  # no object key of the site has a control character
         target = safe_join(str(self.site_dir), url_path.lstrip("/"))
         return Path(target) if target is not None and Path(target).is_file() else None
 

@@ -27,15 +27,16 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from content_model import LANGUAGES, Content, DataError, Language, load_content
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.theme import Theme
 from sitebuild.build import BuildError, build_language, finish_language, finish_site
-from sitebuild.models import LANGUAGES, DataError, Language, SiteData, load_site_data
 from sitebuild.pages import SitePlan, plan_site
 from sitebuild.render import Renderer
 from sitebuild.settings import BuildSettings
+from sitebuild.shell import SHELL_DIR_NAME
 
 from localdev.function_data import reload_function_data
 
@@ -161,11 +162,13 @@ def publish(new: Path, served: Path, prune: bool, aside: Path) -> tuple[list[str
 class PreviewBuilder:
     """Builds into `settings.out_dir` (staging, configurations, site) and publishes to `served`."""
 
-    def __init__(self, settings: BuildSettings, served: Path) -> None:
+    def __init__(self, settings: BuildSettings, served: Path, shell: Path | None = None) -> None:
+        """`shell`: where the served site's page shells go (`build/shell/`), for the handlers."""
         self.settings = settings
         self.served = served
+        self.shell = shell
         self.mkdocs = WarmMkDocs()
-        self._data: SiteData | None = None
+        self._data: Content | None = None
         self._data_generation = 0
         # Per language, what its staging was made from (the data, the pages), once it built.
         self._staged: dict[Language, tuple[object, ...]] = {}
@@ -187,7 +190,7 @@ class PreviewBuilder:
             reload_function_data()
             self._data = None
             self._data_generation += 1
-            self._data = load_site_data(self.settings.data_dir)
+            self._data = load_content(self.settings.data_dir)
         plan = plan_site(self._data, self.settings)
         site = self.settings.site_dir
         remove(site)  # what a failed build left
@@ -195,7 +198,25 @@ class PreviewBuilder:
         for lang in languages:
             self._language(self._data, plan, lang, paths if pages_only else [])
         if root:
-            finish_site(self._data, plan)
+            site.mkdir(parents=True, exist_ok=True)
+            # The 404 page reads the built pages of both languages: those built elsewhere
+            # are read where they are served.
+            borrowed = [site / lang for lang in LANGUAGES if lang not in languages]
+            for link in borrowed:
+                if (self.served / link.name).is_dir():
+                    link.symlink_to(self.served / link.name, target_is_directory=True)
+            try:
+                finish_site(self._data, plan)
+            finally:
+                for link in borrowed:
+                    if link.is_symlink():
+                        link.unlink()
+        if self.shell is not None:
+            self.shell.mkdir(parents=True, exist_ok=True)
+            for lang in languages:
+                built = self.settings.out_dir / SHELL_DIR_NAME / f"{lang}.html"
+                if built.is_file():
+                    os.replace(built, self.shell / built.name)
         published: list[str] = []
         if site.is_dir():
             published, self._leftovers = publish(
@@ -207,7 +228,7 @@ class PreviewBuilder:
             "published": published,
         }
 
-    def _language(self, data: SiteData, plan: SitePlan, lang: Language, saved: list[Path]) -> None:
+    def _language(self, data: Content, plan: SitePlan, lang: Language, saved: list[Path]) -> None:
         """One language; when only some of its pages were saved, only those are staged again.
 
         The other staged pages and the social image were made from the same data and pages
@@ -257,6 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--content", type=Path, required=True)
     parser.add_argument("--work", type=Path, required=True, help="staging, configs, next site")
     parser.add_argument("--serve", type=Path, required=True, help="the folder being served")
+    parser.add_argument("--shell", type=Path, help="where the served page shells go")
     arguments = parser.parse_args(argv)
     # Answers go to the real standard output; anything else printed goes to the terminal.
     answers = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
@@ -272,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
         content_dir=arguments.content.resolve(),
         out_dir=arguments.work.resolve(),
     )
-    builder = PreviewBuilder(settings, arguments.serve.resolve())
+    shell = arguments.shell.resolve() if arguments.shell else None
+    builder = PreviewBuilder(settings, arguments.serve.resolve(), shell)
     for line in sys.stdin:
         if not line.strip():
             continue

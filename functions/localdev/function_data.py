@@ -9,9 +9,8 @@ from __future__ import annotations
 
 def reload_function_data() -> None:
     """The next request reads `content/data/` again (the site build's forms too)."""
-    from forms_api import mailer, settings
-    from forms_api.domain import content
+    from content_model import cached_content
+    from forms_api import settings
 
-    content.load_program_data.cache_clear()
-    mailer.cached_mail_content.cache_clear()
+    cached_content.cache_clear()
     settings.get_settings.cache_clear()

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sitebuild.models import LANGUAGES, Language
+from content_model import LANGUAGES, Language
 
 from localdev.function_data import reload_function_data
 from localdev.reload import Reloads
@@ -82,7 +82,15 @@ def what_to_rebuild(paths: list[Path], content_dir: Path, site_sources: Path) ->
 class BuilderProcess:
     """`python -m localdev.builder` as a child: one JSON request, one JSON answer."""
 
-    def __init__(self, site_url: str, content_dir: Path, work_dir: Path, site_dir: Path) -> None:
+    def __init__(
+        self,
+        site_url: str,
+        content_dir: Path,
+        work_dir: Path,
+        site_dir: Path,
+        shell_dir: Path | None = None,
+    ) -> None:
+        shell = ["--shell", str(shell_dir)] if shell_dir is not None else []
         self.command = [
             sys.executable,
             "-m",
@@ -95,6 +103,7 @@ class BuilderProcess:
             str(work_dir),
             "--serve",
             str(site_dir),
+            *shell,
         ]
         self._process: subprocess.Popen[str] | None = None
 
@@ -168,8 +177,9 @@ class BuilderProcess:
 class Preview:
     """Rebuilds the served site after each change and tells the open pages to reload.
 
-    One builder per language, so the two languages of a data change build side by side
-    (the root files come with the first language).
+    One builder per language, so the two languages of a data change build side by side;
+    then the first language's builder writes the root files (the 404 page lists the titles
+    of both languages' built pages), after every change.
     """
 
     def __init__(
@@ -180,12 +190,13 @@ class Preview:
         site_dir: Path,
         reloads: Reloads,
         site_sources: Path = REPOSITORY / "site",
+        shell_dir: Path | None = None,
     ) -> None:
         self.content_dir = content_dir.resolve()
         self.site_sources = site_sources.resolve()
         self.reloads = reloads
         self.builders = {
-            lang: BuilderProcess(site_url, self.content_dir, work_dir / lang, site_dir)
+            lang: BuilderProcess(site_url, self.content_dir, work_dir / lang, site_dir, shell_dir)
             for lang in LANGUAGES
         }
         self._lock = threading.Lock()
@@ -226,12 +237,7 @@ class Preview:
         with self._lock:
             asked = []
             for lang in rebuild.languages:
-                part = Rebuild(
-                    (lang,),
-                    root=rebuild.root and lang == rebuild.languages[0],
-                    data=rebuild.data,
-                    theme=rebuild.theme,
-                )
+                part = Rebuild((lang,), data=rebuild.data, theme=rebuild.theme)
                 saved = [path for path in paths if path.is_relative_to(self.content_dir / lang)]
                 builder = self.builders[lang]
                 if builder.send(part, saved):
@@ -239,8 +245,12 @@ class Preview:
                 else:
                     answers.append({"ok": False, "error": f"the {lang} builder stopped"})
             answers += [builder.receive() for builder in asked]
+            seconds = max((float(answer.get("seconds", 0)) for answer in answers), default=0.0)
+            if all(answer["ok"] for answer in answers):
+                root = Rebuild((), root=True, data=rebuild.data and not rebuild.languages)
+                answers.append(self.builders[LANGUAGES[0]].request(root))
+                seconds += float(answers[-1].get("seconds", 0))
         errors = [str(answer["error"]) for answer in answers if not answer["ok"]]
-        seconds = max((float(answer.get("seconds", 0)) for answer in answers), default=0.0)
         return {"ok": not errors, "error": "\n".join(errors), "seconds": seconds}
 
     def stop(self) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from botocore.exceptions import BotoCoreError, ClientError
+from forms_api import keys
 
 from localdev import state
 from localdev.standin import dynamodb_client
@@ -31,7 +32,7 @@ def stored_registrations(client: Any, table_name: str) -> Iterator[dict[str, str
     pages = paginator.paginate(
         TableName=table_name,
         FilterExpression="sk = :registration",
-        ExpressionAttributeValues={":registration": {"S": "REG"}},
+        ExpressionAttributeValues={":registration": {"S": keys.REGISTRATION_SORT}},
     )
     for page in pages:
         for item in page["Items"]:

@@ -104,14 +104,8 @@ class LocalMode:
         options = self.options
         try:
             endpoint = self.standin.start()
-            os.environ.update(
-                handler_environment(
-                    endpoint, self.standin.tables, self.url, options.content_dir / "data"
-                )
-            )
-            os.environ.pop("AWS_PROFILE", None)
             if self.reloads is not None:
-                # The builder keeps its work (staging, configurations) in its own folder.
+                # The builders keep their work (staging, configurations) in their own folder.
                 self.preview = Preview(
                     self.url,
                     options.content_dir,
@@ -119,10 +113,23 @@ class LocalMode:
                     options.site_dir,
                     self.reloads,
                     SITE_SOURCES,
+                    shell_dir=options.out_dir / "shell",
                 )
                 self.preview.start(build=options.build)
             elif options.build:
                 build_site(self.url, options.out_dir, options.content_dir)
+            # The answers are pages of the site when its shell was exported with it.
+            shell = options.out_dir / "shell"
+            os.environ.update(
+                handler_environment(
+                    endpoint,
+                    self.standin.tables,
+                    self.url,
+                    shell if (shell / "fr.html").is_file() else None,
+                    options.content_dir / "data",
+                )
+            )
+            os.environ.pop("AWS_PROFILE", None)
         except BaseException:
             self._server.server_close()
             if self.preview is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import logging
 import os
+import secrets
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,8 +18,7 @@ from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType, Item
 from moto.dynamodb.models.table import StreamShard, Table
 from moto.moto_server.threaded_moto_server import ThreadedMotoServer
-
-from localdev.tables import TABLE_ENV, create_tables, load_template
+from stack.template import TABLE_ENV, create_tables, load_template
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 REGION = "ca-central-1"
@@ -104,6 +104,7 @@ def handler_environment(
     endpoint: str,
     tables: dict[str, str],
     site_url: str,
+    shell_dir: Path | None = None,
     data_dir: Path = REPOSITORY / "content" / "data",
 ) -> dict[str, str]:
     """What the Lambda functions read from their environment, pointed at the stand-in."""
@@ -116,7 +117,11 @@ def handler_environment(
         **DUMMY_CREDENTIALS,
         "CONTENT_DATA_DIR": str(data_dir),
         "SITE_URL": site_url,
+        # Tokens of this run only (deployed: a Secrets Manager secret).
+        "SIGNING_KEY": secrets.token_urlsafe(32),
     }
+    if shell_dir is not None:
+        env["SITE_SHELL_DIR"] = str(shell_dir)
     env.update({TABLE_ENV[logical_id]: name for logical_id, name in tables.items()})
     return env
 

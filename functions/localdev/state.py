@@ -7,9 +7,8 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from localdev.standin import REPOSITORY
-
-STATE_FILE = REPOSITORY / "build" / "localdev.json"
+# Read by the staff tools too (`--local`): this module imports nothing of the dev server.
+STATE_FILE = Path(__file__).resolve().parents[2] / "build" / "localdev.json"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from forms_api import keys
+
 from staff.ports import StaffStore
 
 
@@ -17,8 +19,7 @@ def audit_item(action: str, actor: str, count: int, now: datetime, **codes: str)
     """The stored audit item. `codes` are non-personal qualifiers (a branch code, a lookup kind)."""
     created_at = now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     item: dict[str, Any] = {
-        "pk": f"AUDIT#{created_at[:7]}",
-        "sk": f"{created_at}#{secrets.token_hex(6)}",
+        **keys.audit(created_at, secrets.token_hex(6)),
         "kind": "audit",
         "action": action,
         "actor": actor,

@@ -11,6 +11,8 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from forms_api.domain.errors import RuleViolation
+
 from staff import audit, exports, privacy, summary
 from staff.content import load_content
 from staff.ports import StaffStore
@@ -111,9 +113,7 @@ def run_export(args: argparse.Namespace, store: StaffStore) -> int:
         print("  " + ", ".join(content.branch_ids), file=sys.stderr)
         return 2
     end = args.end or audit.utc_now().date()
-    data, count = exports.export_branch(
-        store, args.branch, args.start, end, content.labels, args.language
-    )
+    data, count = exports.export_branch(store, args.branch, args.start, end, content, args.language)
     output: Path = args.output or Path(f"{args.branch}_{args.start}_{end}.csv")
     write_private(output, data)
     audit.record(store, "export", count, branch=args.branch)
@@ -137,7 +137,11 @@ def run_summary(args: argparse.Namespace, store: StaffStore) -> int:
 
 def run_privacy(args: argparse.Namespace, store: StaffStore) -> int:
     lookup = privacy.Lookup(email=args.email, neq=args.neq, reference=args.reference)
-    findings = privacy.find(store, lookup)
+    try:
+        findings = privacy.find(store, lookup)
+    except RuleViolation:
+        print("NEQ invalide : 10 chiffres. / Invalid NEQ: 10 digits.", file=sys.stderr)
+        return 2
     count = len(findings.items)
     if args.action == "find":
         for pk, sk in findings.keys:
@@ -164,9 +168,7 @@ def run_privacy(args: argparse.Namespace, store: StaffStore) -> int:
 
 def run_mail_preview(args: argparse.Namespace) -> int:
     """Fill the e-mail templates with a fictional registration, for staff editing them."""
-    from forms_api.mailer import load_mail_content, mails_for
-
-    from staff.content import data_dir
+    from forms_api.mailer import mails_for
 
     example = {
         "reference": "ABCD2345",
@@ -181,7 +183,7 @@ def run_mail_preview(args: argparse.Namespace) -> int:
         "region": "04",
         "employees": 12,
     }
-    content = load_mail_content(data_dir())
+    content = load_content()
     mails = mails_for(example, content, "https://example.org", fallback="succursale@example.org")
     for mail in mails:
         print(f"To: {', '.join(mail.to)}\nSubject: {mail.subject}\n\n{mail.body}\n{'=' * 72}")

@@ -7,7 +7,6 @@ to `build/localdev.json`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -15,12 +14,12 @@ from typing import Any
 
 import boto3
 from boto3.dynamodb.conditions import Key as KeyCondition
+from forms_api import keys
 
 from staff.ports import Item, Key
 
 # Concurrent Queries for the summary's assessment levels: well under on-demand limits.
 LEVEL_QUERY_THREADS = 8
-LOCALDEV_FILE = Path(__file__).resolve().parents[2] / "build" / "localdev.json"
 
 
 class LocalModeNotRunning(RuntimeError):
@@ -28,24 +27,17 @@ class LocalModeNotRunning(RuntimeError):
 
 
 def local_settings(path: Path | None = None) -> tuple[str, str, str]:
-    """(endpoint URL, program table name, region) from the file the local mode writes."""
-    path = path or LOCALDEV_FILE
-    if not path.exists():
+    """(endpoint URL, program table name, region) of the running local mode, read through
+    the module that writes its state file."""
+    from localdev import state
+
+    path = path or state.STATE_FILE
+    running = state.read(path)
+    if running is None:
         raise LocalModeNotRunning(
             f"{path} introuvable : lancez d’abord `make dev`. / not found: run `make dev` first."
         )
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    endpoint = data.get("dynamodb_endpoint") or data.get("endpoint_url")
-    tables = data.get("tables") or {}
-    table = (
-        data.get("table_name")
-        or data.get("TABLE_NAME")
-        or tables.get("ProgramTable")
-        or tables.get("TABLE_NAME")
-    )
-    if not endpoint or not table:
-        raise LocalModeNotRunning(f"{path}: endpoint or table name missing / absent")
-    return str(endpoint), str(table), str(data.get("region") or "ca-central-1")
+    return running.dynamodb_endpoint, running.tables["ProgramTable"], running.region
 
 
 class DynamoStaffStore:
@@ -90,16 +82,18 @@ class DynamoStaffStore:
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def branch_registrations(self, branch: str, start: str, end: str) -> Iterator[Item]:
-        condition = KeyCondition("gsi1pk").eq(f"BRANCH#{branch}") & KeyCondition("gsi1sk").between(
-            start, end
-        )
-        return self._query_all(IndexName="gsi1", KeyConditionExpression=condition)
+        condition = KeyCondition("gsi1pk").eq(keys.branch_partition(branch)) & KeyCondition(
+            "gsi1sk"
+        ).between(start, end)
+        return self._query_all(IndexName=keys.BRANCH_INDEX, KeyConditionExpression=condition)
 
     def keys_by_email_hash(self, email_hash: str) -> list[Key]:
-        condition = KeyCondition("gsi2pk").eq(f"EMAIL#{email_hash}")
+        condition = KeyCondition("gsi2pk").eq(keys.email_partition_of_hash(email_hash))
         return [
             (str(item["pk"]), str(item["sk"]))
-            for item in self._query_all(IndexName="gsi2", KeyConditionExpression=condition)
+            for item in self._query_all(
+                IndexName=keys.EMAIL_INDEX, KeyConditionExpression=condition
+            )
         ]
 
     def get(self, pk: str, sk: str) -> Item | None:
@@ -124,7 +118,10 @@ class DynamoStaffStore:
             page = client.query(
                 TableName=self._table_name,
                 KeyConditionExpression="pk = :pk AND begins_with(sk, :asm)",
-                ExpressionAttributeValues={":pk": f"REG#{reference}", ":asm": "ASM#"},
+                ExpressionAttributeValues={
+                    ":pk": keys.registration_partition(reference),
+                    ":asm": keys.ASSESSMENT_PREFIX,
+                },
                 ExpressionAttributeNames={"#level": "level"},
                 ProjectionExpression="#level",
                 ScanIndexForward=False,

@@ -15,7 +15,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from staff.content import Labels
+from content_model import Content
+from forms_api import keys
+
 from staff.ports import Item, StaffStore
 
 # (stored attribute, header, code table whose label replaces the code)
@@ -61,36 +63,35 @@ def cell_text(value: Any, language: str) -> str:
     return str(value)
 
 
-def row(item: Item, labels: Labels, language: str) -> list[str]:
+def row(item: Item, content: Content, language: str) -> list[str]:
     cells = []
     for attribute, _header, code_table in COLUMNS:
         value = item.get(attribute)
         if code_table is not None and value is not None:
-            value = labels.label(code_table, str(value), language)
+            value = content.label(code_table, str(value), language)
         cells.append(neutralise(cell_text(value, language)))
     return cells
 
 
-def to_csv(items: Iterable[Item], labels: Labels, language: str = "fr") -> tuple[bytes, int]:
+def to_csv(items: Iterable[Item], content: Content, language: str = "fr") -> tuple[bytes, int]:
     """The CSV file's bytes and the number of registrations in it."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([header for _attribute, header, _table in COLUMNS])
     count = 0
     for item in items:
-        writer.writerow(row(item, labels, language))
+        writer.writerow(row(item, content, language))
         count += 1
     return buffer.getvalue().encode("utf-8-sig"), count
 
 
 def gsi1_range(start: date, end: date) -> tuple[str, str]:
-    """Bounds on `gsi1sk` (`<created_at>#<ref>`) covering whole days, both inclusive."""
-    # '~' sorts after every character of an ISO time and a reference.
-    return start.isoformat(), end.isoformat() + "~"
+    """Bounds on the branch index's sort key covering whole days, both inclusive."""
+    return keys.branch_range(start.isoformat(), end.isoformat())
 
 
 def export_branch(
-    store: StaffStore, branch: str, start: date, end: date, labels: Labels, language: str = "fr"
+    store: StaffStore, branch: str, start: date, end: date, content: Content, language: str = "fr"
 ) -> tuple[bytes, int]:
     low, high = gsi1_range(start, end)
-    return to_csv(store.branch_registrations(branch, low, high), labels, language)
+    return to_csv(store.branch_registrations(branch, low, high), content, language)

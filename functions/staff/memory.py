@@ -9,6 +9,8 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Iterator
 
+from forms_api import keys
+
 from staff.ports import Item, Key
 
 
@@ -27,13 +29,16 @@ class MemoryStaffStore:
         matches = [
             item
             for item in self.items.values()
-            if item.get("gsi1pk") == f"BRANCH#{branch}" and start <= str(item["gsi1sk"]) <= end
+            if item.get("gsi1pk") == keys.branch_partition(branch)
+            and start <= str(item["gsi1sk"]) <= end
         ]
         return iter(sorted(matches, key=lambda item: str(item["gsi1sk"])))
 
     def keys_by_email_hash(self, email_hash: str) -> list[Key]:
         return sorted(
-            key for key, item in self.items.items() if item.get("gsi2pk") == f"EMAIL#{email_hash}"
+            key
+            for key, item in self.items.items()
+            if item.get("gsi2pk") == keys.email_partition_of_hash(email_hash)
         )
 
     def get(self, pk: str, sk: str) -> Item | None:
@@ -48,7 +53,8 @@ class MemoryStaffStore:
             linked = [
                 key
                 for key in self.items
-                if key[0] == f"REG#{reference}" and key[1].startswith("ASM#")
+                if key[0] == keys.registration_partition(reference)
+                and key[1].startswith(keys.ASSESSMENT_PREFIX)
             ]
             if linked:
                 levels[reference] = str(self.items[max(linked)].get("level", ""))

@@ -11,23 +11,16 @@ only, no identity, and cannot be tied to a person: they are not looked for.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from forms_api import keys
+from forms_api.domain.rules import normalise_neq
+from forms_api.keys import email_hash
+
 from staff.ports import Item, Key, StaffStore
-
-
-def email_hash(email: str) -> str:
-    """The `gsi2pk` hash: SHA-256 hex of the trimmed, lower-cased address."""
-    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
-
-
-def normalise_neq(neq: str) -> str:
-    return re.sub(r"\D", "", neq)
 
 
 @dataclass(frozen=True)
@@ -75,16 +68,17 @@ def find(store: StaffStore, lookup: Lookup) -> Findings:
             return
         seen_hashes.add(address_hash)
         pending.extend(
-            pk.removeprefix("REG#")
+            reference
             for pk, _sk in store.keys_by_email_hash(address_hash)
-            if pk.startswith("REG#")
+            if (reference := keys.reference_of(pk)) is not None
         )
 
     def follow_neq(neq: str) -> None:
         if not neq or neq in seen_neqs:
             return
         seen_neqs.add(neq)
-        guard = store.get(f"NEQ#{neq}", "NEQ")
+        key = keys.neq_guard(neq)
+        guard = store.get(key["pk"], key["sk"])
         if guard is not None:
             findings.add(guard)
             if guard.get("reference"):
@@ -102,9 +96,9 @@ def find(store: StaffStore, lookup: Lookup) -> Findings:
         if reference in seen_refs:
             continue
         seen_refs.add(reference)
-        for item in store.partition(f"REG#{reference}"):
+        for item in store.partition(keys.registration_partition(reference)):
             findings.add(item)
-            if item.get("sk") == "REG":
+            if keys.is_registration(item):
                 if item.get("email"):
                     follow_email(email_hash(str(item["email"])))
                 if item.get("neq"):

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from staff.content import ContentData
+from content_model import Content
+
 from staff.exports import gsi1_range
 from staff.ports import Item, StaffStore
 
@@ -46,7 +47,7 @@ NO_ASSESSMENT = "none"
 
 
 def summarise(
-    registrations: list[Item], levels: dict[str, str], content: ContentData, language: str = "fr"
+    registrations: list[Item], levels: dict[str, str], content: Content, language: str = "fr"
 ) -> Summary:
     """Pure counting. `levels` maps a reference to its assessment level code."""
     summary = Summary(total=len(registrations))
@@ -59,7 +60,7 @@ def summarise(
     summary.regions = [
         RegionProgress(
             code=region.code,
-            name=region.name_fr if language == "fr" else region.name_en,
+            name=region.name(language),
             # The target counts businesses coached: waitlist entries are not registrations yet.
             count=sum(
                 1
@@ -75,7 +76,7 @@ def summarise(
 
 def collect(
     store: StaffStore,
-    content: ContentData,
+    content: Content,
     start: date,
     end: date,
     with_levels: bool = True,
@@ -115,15 +116,14 @@ def to_document(summary: Summary) -> dict[str, Any]:
     }
 
 
-def render_text(summary: Summary, content: ContentData, language: str = "fr") -> str:
+def render_text(summary: Summary, content: Content, language: str = "fr") -> str:
     """A plain-text report for the terminal, bilingual headings."""
-    labels = content.labels
     lines = [f"Inscriptions / Registrations: {summary.total}", ""]
 
     def block(title: str, counts: Counter[str], table: str | None = None) -> None:
         lines.append(title)
         for code, count in sorted(counts.items()):
-            name = labels.label(table, code, language) if table else code
+            name = content.label(table, code, language) if table else code
             lines.append(f"  {name:<45} {count:>6}")
         lines.append("")
 

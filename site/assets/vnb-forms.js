@@ -1,254 +1,249 @@
 /* Virage numérique bleu — progressive enhancement of the forms (no framework).
- * Without this script the forms post and the API answers with a page. With it:
- * - the spam timer's form_rendered_at is set;
- * - the form submits in place (fetch, JSON) and shows the same error summary,
- *   messages next to the fields, or the confirmation / result;
- * - the submit button is disabled while a submission runs (double clicks store once);
- * - the assessment shows one dimension per step, with its progress.
+ * Without this script every form posts and the API answers with a page of the site: the
+ * check step, the confirmation, the form again with its error summary. The server renders
+ * every error message; this script only shows, hides and focuses what it rendered.
+ * With it:
+ * - the error summary the server rendered gets the focus (GOV.UK's way);
+ * - a submit button says it is sending and ignores a second click;
+ * - the assessment shows one dimension per step, checks each step before "Next" (the
+ *   server's own messages, kept hidden in the page), ends with "check your answers";
+ * - what a merchant typed survives a reload, a phone call, Back/Forward and a switch of
+ *   language: the assessment's answers (as codes) in this device's localStorage until
+ *   sent or "start over", the registration's fields in the tab's sessionStorage;
+ * - the assessment's reference comes prefilled from the address (?reference=…).
  */
 (function () {
   "use strict";
 
-  var lang = document.documentElement.lang === "en" ? "en" : "fr";
-  var baseTitle = document.title;
+  var STORE_VERSION = "1";
 
-  function fieldId(form, name) {
-    var prefix = form.dataset.vnbForm === "assessment" ? "asm-" : "reg-";
-    return prefix + name.replace(/\./g, "-");
+  function storage(kind) {
+    try {
+      var store = window[kind];
+      store.setItem("vnb.probe", "1");
+      store.removeItem("vnb.probe");
+      return store;
+    } catch (blocked) {
+      return null; // storage disabled: the page still works, it just forgets
+    }
   }
 
-  function fieldBox(form, name) {
-    var input = document.getElementById(fieldId(form, name));
-    return input ? input.closest(".vnb-field") : null;
+  function read(store, key) {
+    if (!store) return null;
+    try {
+      return JSON.parse(store.getItem(key) || "null");
+    } catch (broken) {
+      return null;
+    }
   }
 
-  function clearErrors(form) {
-    var old = form.parentNode.querySelector(".vnb-error-summary");
-    if (old) old.remove();
-    form.querySelectorAll(".vnb-error-message").forEach(function (p) {
-      var box = p.closest(".vnb-field");
-      var described = box.querySelectorAll("[aria-describedby]");
-      described.forEach(function (el) {
-        var ids = el.getAttribute("aria-describedby").split(" ").filter(function (id) { return id !== p.id; });
-        if (ids.length) el.setAttribute("aria-describedby", ids.join(" "));
-        else el.removeAttribute("aria-describedby");
-        el.removeAttribute("aria-invalid");
-      });
-      box.classList.remove("vnb-field--error");
-      p.remove();
-    });
-    document.title = baseTitle;
+  function write(store, key, value) {
+    if (!store) return;
+    try {
+      store.setItem(key, JSON.stringify(value));
+    } catch (full) {
+      /* nothing to do: the form still posts */
+    }
   }
 
-  function showErrors(form, errors) {
-    clearErrors(form);
-    var summary = document.createElement("div");
-    summary.className = "vnb-error-summary";
-    summary.setAttribute("role", "alert");
-    summary.setAttribute("aria-labelledby", "error-summary-title");
-    summary.tabIndex = -1;
-    var title = document.createElement("h2");
-    title.id = "error-summary-title";
-    title.textContent = form.dataset.errorSummaryTitle;
-    var list = document.createElement("ul");
-    summary.append(title, list);
-    var firstStep = null;
-    errors.forEach(function (error) {
-      var message = error.message[lang];
-      var item = document.createElement("li");
-      var box = error.field ? fieldBox(form, error.field) : null;
-      if (box) {
-        var id = fieldId(form, error.field);
-        var link = document.createElement("a");
-        link.href = "#" + id;
-        // The summary names the field, as the no-JavaScript page does (rendering.summary_item).
-        var named = box.querySelector("legend") || box.querySelector("label");
-        var name = named && named.firstChild ? named.firstChild.textContent.trim() : "";
-        link.textContent = name ? name + (lang === "fr" ? "\u00a0: " : ": ") + message : message;
-        link.addEventListener("click", function (event) {
-          event.preventDefault();
-          showStep(form, stepOf(box));
-          document.getElementById(id).focus();
-        });
-        item.append(link);
-        var p = document.createElement("p");
-        p.className = "vnb-error-message";
-        p.id = id + "-error";
-        var hidden = document.createElement("span");
-        hidden.className = "vnb-visually-hidden";
-        hidden.textContent = form.dataset.errorPrefix;
-        p.append(hidden, message);
-        var anchor = box.querySelector("legend") || box.querySelector("label");
-        var hint = box.querySelector(".vnb-hint[id]");
-        (hint || anchor).after(p);
-        box.classList.add("vnb-field--error");
-        var target = box.querySelector("fieldset") || box.querySelector("input, select");
-        var ids = (target.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-        ids.push(p.id);
-        target.setAttribute("aria-describedby", ids.join(" "));
-        target.setAttribute("aria-invalid", "true");
-        if (firstStep === null) firstStep = stepOf(box);
-      } else {
-        item.textContent = message;
+  /* The server's error summary: focus it on arrival. */
+  function focusSummary() {
+    var summary = document.querySelector(".vnb-error-summary");
+    if (summary) {
+      summary.focus();
+      summary.scrollIntoView();
+    }
+  }
+
+  /* A submit button that says it is sending; a second click does nothing. */
+  function guardSubmit(form) {
+    form.addEventListener("submit", function (event) {
+      if (form.dataset.sending === "yes") {
+        event.preventDefault();
+        return;
       }
-      list.append(item);
+      form.dataset.sending = "yes";
+      var button = event.submitter || form.querySelector('button[type="submit"]');
+      if (button && form.dataset.sendingLabel) {
+        button.setAttribute("aria-busy", "true");
+        button.textContent = form.dataset.sendingLabel;
+        // Disabled after the browser has read the form: a named button's value still goes.
+        window.setTimeout(function () { button.disabled = true; }, 0);
+      }
     });
-    if (firstStep !== null) showStep(form, firstStep);
-    form.before(summary);
-    document.title = form.dataset.errorPrefix + baseTitle;
-    summary.focus();
   }
 
-  function fill(fragment, slot, text) {
-    var el = fragment.querySelector('[data-slot="' + slot + '"]');
-    el.textContent = text;
-    return el;
-  }
+  /* --- the registration: its fields kept for the tab, across a language switch --- */
+  var REGISTRATION_KEY = "vnb.registration.v" + STORE_VERSION;
+  var PRIVATE = ["website", "form_token", "step", "content_version", "language"];
 
-  function showRegistration(form, answer) {
-    var fragment = document.getElementById("reg-confirmation-template").content.cloneNode(true);
-    var heading = fragment.querySelector('[data-slot="title"]');
-    heading.textContent = answer.kind === "waitlist" ? heading.dataset.titleWaitlist : heading.dataset.titleRegistration;
-    fill(fragment, "reference", answer.reference);
-    fill(fragment, "branch_name", answer.branch_name[lang]);
-    fill(fragment, "next_step", answer.next_step[lang]);
-    replaceForm(form, fragment, heading);
-  }
-
-  function bar(score) {
-    var ns = "http://www.w3.org/2000/svg";
-    var svg = document.createElementNS(ns, "svg");
-    svg.setAttribute("viewBox", "0 0 100 8");
-    svg.setAttribute("class", "vnb-bar");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("focusable", "false");
-    var track = document.createElementNS(ns, "rect");
-    track.setAttribute("width", "100");
-    track.setAttribute("height", "8");
-    track.setAttribute("class", "vnb-bar-track");
-    var value = document.createElementNS(ns, "rect");
-    value.setAttribute("width", String(score));
-    value.setAttribute("height", "8");
-    value.setAttribute("class", "vnb-bar-value");
-    svg.append(track, value);
-    return svg;
-  }
-
-  function showAssessment(form, answer) {
-    var fragment = document.getElementById("asm-result-template").content.cloneNode(true);
-    var heading = fragment.querySelector("h2");
-    fill(fragment, "overall", answer.level_name + " – " + answer.score + " / 100");
-    var rows = fragment.querySelector('[data-slot="rows"]');
-    var recommendations = fragment.querySelector('[data-slot="recommendations"]');
-    answer.dimensions.forEach(function (d) {
-      var row = document.createElement("tr");
-      row.dataset.dimension = d.dimension;
-      var name = document.createElement("th");
-      name.scope = "row";
-      name.textContent = d.name;
-      var score = document.createElement("td");
-      score.className = "vnb-score";
-      var number = document.createElement("span");
-      number.textContent = d.score + " / 100";
-      score.append(number, bar(d.score));
-      var level = document.createElement("td");
-      level.textContent = d.level_name;
-      row.append(name, score, level);
-      rows.append(row);
-      var h = document.createElement("h4");
-      h.textContent = d.name;
-      var p = document.createElement("p");
-      p.textContent = d.recommendation;
-      recommendations.append(h, p);
+  function keepRegistration(form) {
+    var store = storage("sessionStorage");
+    var saved = read(store, REGISTRATION_KEY) || {};
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (!field.name || PRIVATE.indexOf(field.name) >= 0 || field.type === "hidden") return;
+      if (!(field.name in saved) || field.dataset.vnbKept) return;
+      if (field.type === "checkbox") field.checked = saved[field.name] === field.value;
+      else if (field.type === "radio") field.checked = saved[field.name] === field.value;
+      else if (!field.value) field.value = saved[field.name];
     });
-    fragment.querySelector('[data-action="print"]').addEventListener("click", function () { window.print(); });
-    replaceForm(form, fragment, heading);
-  }
-
-  function replaceForm(form, fragment, heading) {
-    clearErrors(form);
-    var intro = form.parentNode.querySelector(".vnb-progress");
-    if (intro) intro.remove();
-    form.replaceWith(fragment);
-    document.title = heading.textContent + " – " + baseTitle;
-    heading.focus();
-    window.scrollTo(0, 0);
-  }
-
-  function payload(form) {
-    var data = {};
-    var answers = {};
-    new FormData(form).forEach(function (value, name) {
-      if (value === "") return;
-      if (name.indexOf("answers.") === 0) answers[name.slice(8)] = value;
-      else data[name] = value;
-    });
-    if (form.dataset.vnbForm === "assessment") data.answers = answers;
-    return data;
-  }
-
-  function submit(form, event) {
-    event.preventDefault();
-    var button = form.querySelector('button[type="submit"]');
-    if (button.disabled) return;
-    var label = button.textContent;
-    button.disabled = true;
-    button.setAttribute("aria-busy", "true");
-    button.textContent = form.dataset.sending;
-    fetch(form.action, {
-      method: "POST",
-      headers: { "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify(payload(form)),
-      credentials: "same-origin"
-    })
-      .then(function (response) {
-        return response.json().then(function (body) { return { status: response.status, body: body }; });
-      })
-      .then(function (result) {
-        if (result.status === 201) {
-          if (form.dataset.vnbForm === "assessment") showAssessment(form, result.body);
-          else showRegistration(form, result.body);
-          return;
-        }
-        button.disabled = false;
-        button.removeAttribute("aria-busy");
-        button.textContent = label;
-        showErrors(form, result.body.errors || []);
-      })
-      .catch(function () {
-        // Network trouble: fall back to the plain post, the API answers with a page.
-        button.disabled = false;
-        button.textContent = label;
-        form.submit();
+    form.addEventListener("input", function () {
+      var values = {};
+      new FormData(form).forEach(function (value, name) {
+        if (PRIVATE.indexOf(name) < 0 && typeof value === "string") values[name] = value;
       });
+      write(store, REGISTRATION_KEY, values);
+    });
   }
 
-  /* Steps: one dimension per step; the reference and submit come with the last one. */
+  /* --- the assessment --------------------------------------------------------------- */
+  function assessmentKey(form) {
+    return "vnb.assessment.v" + STORE_VERSION + "." + (form.dataset.questionnaire || "");
+  }
+
   function steps(form) {
     return Array.prototype.slice.call(form.querySelectorAll(".vnb-step"));
   }
 
-  function stepOf(box) {
-    var section = box.closest(".vnb-step");
-    if (!section) return null;
-    return steps(section.form || section.closest("form")).indexOf(section);
+  function questionsOf(section) {
+    return Array.prototype.slice.call(section.querySelectorAll("fieldset[data-question]"));
+  }
+
+  function chosen(fieldset) {
+    return fieldset.querySelector('input[type="radio"]:checked');
+  }
+
+  function saveAssessment(form, stepIndex) {
+    var saved = read(storage("localStorage"), assessmentKey(form)) || {};
+    var answers = {};
+    form.querySelectorAll('input[type="radio"]:checked').forEach(function (input) {
+      answers[input.name.replace(/^answers\./, "")] = input.value;
+    });
+    var reference = form.querySelector('input[name="reference"]');
+    write(storage("localStorage"), assessmentKey(form), {
+      answers: answers,
+      reference: reference ? reference.value : "",
+      step: stepIndex === undefined ? saved.step || 0 : stepIndex,
+      attempt: saved.attempt || attemptId()
+    });
+  }
+
+  function attemptId() {
+    var bytes = new Uint8Array(12);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function restoreAssessment(form) {
+    var saved = read(storage("localStorage"), assessmentKey(form));
+    var params = new URLSearchParams(window.location.search);
+    var reference = form.querySelector('input[name="reference"]');
+    if (reference && params.get("reference") && !reference.value) reference.value = params.get("reference");
+    if (!saved) {
+      saveAssessment(form, 0);
+      saved = read(storage("localStorage"), assessmentKey(form)) || {};
+    }
+    Object.keys(saved.answers || {}).forEach(function (question) {
+      var input = form.querySelector('input[name="answers.' + question + '"][value="' + CSS.escape(saved.answers[question]) + '"]');
+      if (input) input.checked = true;
+    });
+    if (reference && saved.reference && !reference.value) reference.value = saved.reference;
+    var attempt = form.querySelector('input[name="attempt_id"]');
+    if (attempt && saved.attempt) attempt.value = saved.attempt;
+    return saved.step || 0;
+  }
+
+  function clearStepErrors(form) {
+    var old = form.parentNode.querySelector(".vnb-error-summary[data-vnb-step]");
+    if (old) old.remove();
+    form.querySelectorAll(".vnb-field--error").forEach(function (box) {
+      box.classList.remove("vnb-field--error");
+      var message = box.querySelector(".vnb-error-message");
+      var fieldset = box.querySelector("fieldset");
+      if (message) message.hidden = true;
+      if (fieldset) fieldset.removeAttribute("aria-invalid");
+    });
+  }
+
+  /* Unanswered questions of a step: show the server's messages and summary lines. */
+  function checkStep(form, section) {
+    clearStepErrors(form);
+    var missing = questionsOf(section).filter(function (fieldset) { return !chosen(fieldset); });
+    if (!missing.length) return true;
+    var template = document.getElementById("asm-error-summary");
+    var summary = template.content.firstElementChild.cloneNode(true);
+    summary.dataset.vnbStep = "yes";
+    var names = missing.map(function (fieldset) { return fieldset.dataset.question; });
+    summary.querySelectorAll("li[data-field]").forEach(function (item) {
+      if (names.indexOf(item.dataset.field) < 0) item.remove();
+    });
+    missing.forEach(function (fieldset) {
+      var box = fieldset.closest(".vnb-field");
+      box.classList.add("vnb-field--error");
+      fieldset.setAttribute("aria-invalid", "true");
+      var message = box.querySelector(".vnb-error-message");
+      if (message) message.hidden = false;
+    });
+    form.before(summary);
+    summary.focus();
+    return false;
   }
 
   function showStep(form, index) {
     var all = steps(form);
-    if (!form.classList.contains("vnb-stepped") || index === null || index < 0) return;
+    index = Math.max(0, Math.min(index, all.length));
     all.forEach(function (section, i) { section.hidden = i !== index; });
-    form.querySelector(".vnb-step-last").hidden = index !== all.length - 1;
+    var checking = index === all.length;
+    form.querySelector(".vnb-check").hidden = !checking;
+    form.querySelector(".vnb-step-last").hidden = !checking;
     form.querySelector(".vnb-step-back").hidden = index === 0;
-    form.querySelector(".vnb-step-next").hidden = index === all.length - 1;
+    form.querySelector(".vnb-step-next").hidden = checking;
     var progress = form.querySelector(".vnb-progress");
-    progress.textContent = form.dataset.stepProgress.replace("{n}", index + 1).replace("{total}", all.length);
+    progress.textContent = checking
+      ? form.dataset.checkTitle
+      : form.dataset.stepProgress.replace("{n}", index + 1).replace("{total}", all.length);
     form.dataset.step = String(index);
+    if (checking) fillCheck(form);
+    saveAssessment(form, index);
   }
 
-  function enhanceSteps(form) {
+  /* "Check your answers": each question and the chosen answer, with a way back to it. */
+  function fillCheck(form) {
+    var list = form.querySelector(".vnb-check dl");
+    list.replaceChildren();
+    steps(form).forEach(function (section, index) {
+      questionsOf(section).forEach(function (fieldset) {
+        var row = document.createElement("div");
+        row.className = "vnb-summary__row";
+        var question = document.createElement("dt");
+        question.textContent = fieldset.querySelector("legend").textContent.trim();
+        var answer = document.createElement("dd");
+        var input = chosen(fieldset);
+        answer.textContent = input ? form.querySelector('label[for="' + input.id + '"]').textContent.trim() : "";
+        var change = document.createElement("button");
+        change.type = "button";
+        change.className = "vnb-link-button";
+        change.textContent = form.dataset.change;
+        change.addEventListener("click", function () { go(form, index); });
+        answer.append(" ", change);
+        row.append(question, answer);
+        list.append(row);
+      });
+    });
+  }
+
+  function go(form, index) {
+    showStep(form, index);
+    var all = steps(form);
+    var target = index < all.length ? all[index].querySelector("h2") : form.querySelector(".vnb-check h2");
+    target.tabIndex = -1;
+    target.focus();
+  }
+
+  function enhanceAssessment(form) {
     var all = steps(form);
     if (all.length < 2) return;
+    var start = restoreAssessment(form);
     form.classList.add("vnb-stepped");
     var progress = document.createElement("p");
     progress.className = "vnb-progress";
@@ -266,24 +261,60 @@
     next.textContent = form.dataset.stepNext;
     nav.append(back, next);
     form.querySelector(".vnb-step-last").after(nav);
-    function go(delta) {
-      showStep(form, Number(form.dataset.step) + delta);
-      var heading = steps(form)[Number(form.dataset.step)].querySelector("h2");
-      heading.tabIndex = -1;
-      heading.focus();
-    }
-    back.addEventListener("click", function () { go(-1); });
-    next.addEventListener("click", function () { go(1); });
-    showStep(form, 0);
+    back.addEventListener("click", function () { clearStepErrors(form); go(form, Number(form.dataset.step) - 1); });
+    next.addEventListener("click", function () {
+      var current = steps(form)[Number(form.dataset.step)];
+      if (checkStep(form, current)) go(form, Number(form.dataset.step) + 1);
+    });
+    form.querySelector(".vnb-start-over").addEventListener("click", function () {
+      var store = storage("localStorage");
+      if (store) store.removeItem(assessmentKey(form));
+      form.reset();
+      clearStepErrors(form);
+      saveAssessment(form, 0);
+      var attempt = form.querySelector('input[name="attempt_id"]');
+      var saved = read(store, assessmentKey(form));
+      if (attempt && saved) attempt.value = saved.attempt;
+      go(form, 0);
+    });
+    form.addEventListener("change", function () { saveAssessment(form); });
+    form.addEventListener("submit", function (event) {
+      var missing = steps(form).filter(function (section) {
+        return questionsOf(section).some(function (fieldset) { return !chosen(fieldset); });
+      });
+      if (missing.length) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        go(form, steps(form).indexOf(missing[0]));
+        checkStep(form, missing[0]);
+      }
+    });
+    showStep(form, Math.min(start, all.length));
   }
 
-  document.querySelectorAll("form[data-vnb-form]").forEach(function (form) {
-    var rendered = document.createElement("input");
-    rendered.type = "hidden";
-    rendered.name = "form_rendered_at";
-    rendered.value = String(Math.floor(Date.now() / 1000));
-    if (form.dataset.vnbForm === "registration") form.append(rendered);
-    if (form.dataset.vnbForm === "assessment") enhanceSteps(form);
-    form.addEventListener("submit", function (event) { submit(form, event); });
+  /* The result and confirmation pages: what was kept is sent; forget it on this device. */
+  function forgetSent() {
+    if (document.querySelector('[data-vnb-stored="registration"]')) {
+      var session = storage("sessionStorage");
+      if (session) session.removeItem(REGISTRATION_KEY);
+    }
+    if (document.querySelector('[data-vnb-stored="assessment"]')) {
+      var local = storage("localStorage");
+      if (!local) return;
+      Object.keys(local).forEach(function (key) {
+        if (key.indexOf("vnb.assessment.") === 0) local.removeItem(key);
+      });
+    }
+  }
+
+  document.querySelectorAll('[data-action="print"]').forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
   });
+  forgetSent();
+  document.querySelectorAll("form[data-vnb-form]").forEach(function (form) {
+    if (form.dataset.vnbForm === "assessment") enhanceAssessment(form);
+    if (form.dataset.vnbForm === "registration") keepRegistration(form);
+    guardSubmit(form);
+  });
+  focusSummary();
 })();

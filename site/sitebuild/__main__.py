@@ -7,8 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from content_model import DataError
+
 from .build import BuildError, build
-from .models import DataError
 from .settings import settings_from_env
 
 

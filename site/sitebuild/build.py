@@ -18,12 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from content_model import LANGUAGES, PLACEHOLDER, Content, DataError, Language, load_content
 
 from .feeds import write_feed
-from .models import LANGUAGES, PLACEHOLDER, DataError, Language, SiteData, load_site_data
+from .notfound import write_not_found_page
 from .pages import HREFLANG, SitePlan, plan_site
 from .render import make_environment, stage_language
 from .settings import REPO_ROOT, BuildSettings
+from .shell import SHELL_DIR_NAME, export_shell, stage_shell_page
 from .social import write_social_image
 
 BASE_CONFIG = REPO_ROOT / "mkdocs.yml"
@@ -43,11 +45,11 @@ class BuildResult:
     seconds: float
 
 
-def language_config(data: SiteData, plan: SitePlan, lang: Language) -> dict[str, Any]:
+def language_config(data: Content, plan: SitePlan, lang: Language) -> dict[str, Any]:
     """The shared `mkdocs.yml` with this language's paths, URL, nav and theme language."""
     settings = plan.settings
     config: dict[str, Any] = yaml.safe_load(BASE_CONFIG.read_text(encoding="utf-8"))
-    strings = data.strings[lang]["site"]
+    strings = data.strings[lang].site
     config.update(
         site_url=f"{settings.site_url}{lang}/",
         site_description=strings["description"],
@@ -96,6 +98,8 @@ def run_generator(config: Path) -> None:
 
 
 def _write_sitemap(plan: SitePlan, path: Path, langs: tuple[Language, ...]) -> None:
+    """A sitemap with hreflang alternates: in each language's root (Material's JavaScript
+    looks there) for that language, at the root for both."""
     env = make_environment(autoescape=True)
     entries = [
         {"loc": plan.absolute_url(page), "alternates": plan.alternates(page)}
@@ -107,14 +111,14 @@ def _write_sitemap(plan: SitePlan, path: Path, langs: tuple[Language, ...]) -> N
     path.with_suffix(".xml.gz").write_bytes(gzip.compress(xml.encode(), mtime=0))
 
 
-def write_root_pages(data: SiteData, plan: SitePlan) -> None:
+def write_root_pages(data: Content, plan: SitePlan) -> None:
     """`/` (language choice), short-link redirect pages and robots.txt."""
     env = make_environment(autoescape=True)
     site_dir = plan.settings.site_dir
     homes = {lang: plan.find(lang, "home") for lang in LANGUAGES}
     (site_dir / "index.html").write_text(
         env.get_template("root-index.html.j2").render(
-            strings={lang: data.strings[lang]["site"] for lang in LANGUAGES},
+            strings={lang: data.strings[lang].site for lang in LANGUAGES},
             program=data.program,
             homes={lang: plan.site_path(homes[lang]) for lang in LANGUAGES},
             alternates=plan.alternates(homes["fr"]),
@@ -134,7 +138,7 @@ def write_root_pages(data: SiteData, plan: SitePlan) -> None:
                 lang=lang,
                 target=target,
                 absolute=plan.settings.site_url + link.to.lstrip("/"),
-                strings=data.strings[lang]["site"],
+                strings=data.strings[lang].site,
             ),
             encoding="utf-8",
         )
@@ -144,7 +148,7 @@ def write_root_pages(data: SiteData, plan: SitePlan) -> None:
     )
 
 
-def prepare_language(data: SiteData, plan: SitePlan, lang: Language) -> tuple[list[str], Path]:
+def prepare_language(data: Content, plan: SitePlan, lang: Language) -> tuple[list[str], Path]:
     """Stage a language's Markdown and assets and write its MkDocs configuration.
 
     Returns the placeholders its pages show and the configuration's path.
@@ -152,6 +156,7 @@ def prepare_language(data: SiteData, plan: SitePlan, lang: Language) -> tuple[li
     settings = plan.settings
     placeholders = stage_language(data, plan, lang, settings.staging_dir / lang)
     write_social_image(data, lang, settings.staging_dir / lang)
+    stage_shell_page(data, lang, settings.staging_dir / lang)
     config_dir = settings.out_dir / "config"
     config_dir.mkdir(parents=True, exist_ok=True)
     path = config_dir / f"mkdocs.{lang}.yml"
@@ -162,20 +167,28 @@ def prepare_language(data: SiteData, plan: SitePlan, lang: Language) -> tuple[li
     return placeholders, path
 
 
-def finish_language(data: SiteData, plan: SitePlan, lang: Language) -> None:
-    """What a language's root holds besides MkDocs' pages: its sitemap, its feed."""
-    _write_sitemap(plan, plan.settings.site_dir / lang / "sitemap.xml", (lang,))
+def finish_language(data: Content, plan: SitePlan, lang: Language) -> None:
+    """After MkDocs, in a language's root: its page shell exported, its sitemap, its feed."""
+    settings = plan.settings
+    export_shell(settings.site_dir, settings.out_dir, settings.base_path, lang)
+    _write_sitemap(plan, settings.site_dir / lang / "sitemap.xml", (lang,))
     write_feed(data, plan, lang)
 
 
-def finish_site(data: SiteData, plan: SitePlan) -> None:
-    """What the site's root holds: the sitemap of both languages, `/`, short links, robots.txt."""
-    _write_sitemap(plan, plan.settings.site_dir / "sitemap.xml", LANGUAGES)
+def finish_site(data: Content, plan: SitePlan) -> None:
+    """The site's root, once both languages are built: the sitemap of both, `/`, short
+    links, robots.txt, the content version and the 404 page (it reads the built pages)."""
+    site_dir = plan.settings.site_dir
+    _write_sitemap(plan, site_dir / "sitemap.xml", LANGUAGES)
     write_root_pages(data, plan)
+    # What the pages were built from: the publish command ships them only with functions
+    # carrying the same content (infra/bundle.py stamps the bundle the same way).
+    (site_dir / "content-version.txt").write_text(data.version + "\n", encoding="utf-8")
+    write_not_found_page(data, plan)
 
 
 def build_language(
-    data: SiteData,
+    data: Content,
     plan: SitePlan,
     lang: Language,
     generate: Callable[[Path], None] = run_generator,
@@ -195,7 +208,7 @@ def build_language(
 def build(settings: BuildSettings) -> BuildResult:
     """The whole site into `settings.site_dir`; raises DataError or BuildError."""
     started = time.perf_counter()
-    data = load_site_data(settings.data_dir)
+    data = load_content(settings.data_dir)
     plan = plan_site(data, settings)
 
     placeholders: dict[Language, list[str]] = {}
@@ -211,6 +224,7 @@ def build(settings: BuildSettings) -> BuildResult:
     if settings.site_dir.exists():
         shutil.rmtree(settings.site_dir)
     settings.site_dir.mkdir(parents=True)
+    shutil.rmtree(settings.out_dir / SHELL_DIR_NAME, ignore_errors=True)
     _run_generators(configs)
     for lang in LANGUAGES:
         finish_language(data, plan, lang)

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
+from content_model import LANGUAGES, PLACEHOLDER, Content, DataError, Language, load_content
+from content_model.models import url_of
 from markdown.extensions.toc import slugify
 
-from .models import LANGUAGES, PLACEHOLDER, DataError, Language, SiteData, load_site_data
-from .pages import SitePlan, plan_site, url_of
+from .pages import SitePlan, plan_site
 from .settings import BuildSettings
 
 Level = Literal["error", "placeholder"]
@@ -203,10 +204,10 @@ def check_yaml_files(report: Report) -> None:
                 report.add(path, line, "placeholder", "placeholder", field=field_path)
 
 
-def check_data(report: Report, settings: BuildSettings) -> tuple[SiteData, SitePlan] | None:
+def check_data(report: Report, settings: BuildSettings) -> tuple[Content, SitePlan] | None:
     """The build's own validation; a refused value is reported at its line."""
     try:
-        data = load_site_data(settings.data_dir)
+        data = load_content(settings.data_dir)
         plan = plan_site(data, settings)
     except DataError as exc:
         file = Path(exc.file)
@@ -219,7 +220,6 @@ def check_data(report: Report, settings: BuildSettings) -> tuple[SiteData, SiteP
         line = yaml_line(file, field_path) if file.suffix == ".yml" else 1
         report.add(file, line, "error", "data", field=field_path, detail=exc.reason)
         return None
-    _check_questionnaire(report, settings.data_dir / "assessment.yml")
     return data, plan
 
 
@@ -230,23 +230,6 @@ def _refine_field(field_path: str, reason: str) -> str:
     if field_path.endswith("]") and words and re.fullmatch(r"[a-z_]+", words[0]):
         return f"{field_path}.{words[0]}"
     return field_path
-
-
-def _check_questionnaire(report: Report, path: Path) -> None:
-    # The forms API owns the questionnaire's model; its validation is reused as is.
-    from forms_api.domain.content import read_questionnaire
-    from pydantic import ValidationError
-
-    try:
-        read_questionnaire(path.parent)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        field_path = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in first["loc"])
-        field_path = field_path.replace(".[", "[")
-        line = yaml_line(path, field_path)
-        report.add(path, line, "error", "data", field=field_path, detail=first["msg"])
-    except yaml.YAMLError:
-        pass  # reported by check_yaml_files
 
 
 # Markdown pages -------------------------------------------------------------------------
@@ -384,7 +367,7 @@ def _is_asset(path: str) -> bool:
 
 
 def check_link_calls(
-    report: Report, source: Source, data: SiteData, sources: dict[tuple[str, str], Source]
+    report: Report, source: Source, data: Content, sources: dict[tuple[str, str], Source]
 ) -> None:
     """`{{ link("id", "anchor") }}`: the id exists and so does the anchor."""
     by_id = {pair.id: getattr(pair, source.lang) for pair in data.pages}

@@ -12,7 +12,8 @@ import posixpath
 from dataclasses import dataclass
 from pathlib import Path
 
-from .models import DataError, Language, SiteData
+from content_model import Content, DataError, Language
+
 from .pages import HREFLANG, Page, SitePlan
 from .render import make_environment, split_front_matter
 
@@ -54,7 +55,7 @@ def read_entry(plan: SitePlan, page: Page, staged: Path) -> NewsEntry:
     return NewsEntry(plan.absolute_url(page), title, str(meta["description"]), date)
 
 
-def write_feed(data: SiteData, plan: SitePlan, lang: Language) -> Path:
+def write_feed(data: Content, plan: SitePlan, lang: Language) -> Path:
     settings = plan.settings
     entries = sorted(
         (
@@ -64,7 +65,7 @@ def write_feed(data: SiteData, plan: SitePlan, lang: Language) -> Path:
         key=lambda e: e.date,
         reverse=True,
     )
-    strings = data.strings[lang]["site"]
+    strings = data.strings[lang].site
     updated = entries[0].updated if entries else f"{data.program.announcement.date}T12:00:00-05:00"
     xml = (
         make_environment(autoescape=True)

@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .models import LANGUAGES, Branch, DataError, Language, SiteData
+from content_model import LANGUAGES, Content, DataError, Language
+from content_model.models import Branch, url_of
+
 from .settings import BuildSettings
 
 HREFLANG: dict[Language, str] = {"fr": "fr-CA", "en": "en-CA"}
@@ -21,16 +23,6 @@ DEFAULT_LANGUAGE: Language = "fr"
 
 def other(lang: Language) -> Language:
     return "en" if lang == "fr" else "fr"
-
-
-def url_of(md_path: str) -> str:
-    """The directory URL MkDocs gives a Markdown file: `a/index.md` → `a/`, `a/b.md` → `a/b/`."""
-    stem = md_path.removesuffix(".md")
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return stem + "/"
 
 
 @dataclass(frozen=True)
@@ -88,7 +80,7 @@ class SitePlan:
         return {self.site_path(p) for lang in LANGUAGES for p in self.pages[lang]}
 
 
-def _branch_pages(data: SiteData, directory: dict[Language, str]) -> dict[Language, list[Page]]:
+def _branch_pages(data: Content, directory: dict[Language, str]) -> dict[Language, list[Page]]:
     def page(lang: Language, branch: Branch) -> Page:
         return Page(
             id=f"branch-{branch.id}",
@@ -102,7 +94,7 @@ def _branch_pages(data: SiteData, directory: dict[Language, str]) -> dict[Langua
     return {lang: [page(lang, b) for b in data.branches] for lang in LANGUAGES}
 
 
-def plan_site(data: SiteData, settings: BuildSettings) -> SitePlan:
+def plan_site(data: Content, settings: BuildSettings) -> SitePlan:
     """Every page of both languages; fails on a page without its translation."""
     pages_file = settings.data_dir / "pages.yml"
     pages: dict[Language, list[Page]] = {lang: [] for lang in LANGUAGES}

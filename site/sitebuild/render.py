@@ -15,9 +15,9 @@ from typing import Any
 
 import jinja2
 import yaml
+from content_model import PLACEHOLDER, Content, DataError, Language
 from forms_api.rendering import site_form
 
-from .models import PLACEHOLDER, DataError, Language, SiteData
 from .pages import HREFLANG, Page, SitePlan
 from .settings import REPO_ROOT
 
@@ -57,13 +57,14 @@ def split_front_matter(text: str, source: Path) -> tuple[dict[str, Any], str]:
 class Renderer:
     """Renders the pages of one language, recording the placeholders it shows."""
 
-    def __init__(self, data: SiteData, plan: SitePlan, lang: Language) -> None:
+    def __init__(self, data: Content, plan: SitePlan, lang: Language) -> None:
         self.data = data
         self.plan = plan
         self.lang = lang
-        self.strings: dict[str, Any] = data.strings[lang]["site"]
+        self.strings: dict[str, Any] = data.strings[lang].site
         self.placeholders: list[str] = []
         self._current = ""
+        self.uses_forms = False
         self.env = make_environment()
         self.env.filters.update(
             tbc=self.tbc,
@@ -115,6 +116,7 @@ class Renderer:
 
         def form(name: str) -> str:
             """The forms API's own partial: the site's form and its no-JS answers share markup."""
+            self.uses_forms = True
             return site_form(
                 self.plan.settings.data_dir, self.lang, name, self.plan.settings.api_base_url
             )
@@ -139,6 +141,7 @@ class Renderer:
 
     def render(self, page: Page) -> str:
         self._current = page.path
+        self.uses_forms = False
         meta: dict[str, Any]
         if page.source is not None:
             meta, body = split_front_matter(page.source.read_text(encoding="utf-8"), page.source)
@@ -158,6 +161,9 @@ class Renderer:
             source_name = template
         if not meta.get("description"):
             raise DataError(source_name, "description", "every page needs a short description")
+        if self.uses_forms:
+            # The forms' stylesheet and script, in the head (site/overrides/main.html).
+            meta["vnb_forms"] = True
         pair = self.plan.pair(page)
         meta["vnb"] = {
             "alternates": self.plan.alternates(page),
@@ -165,14 +171,14 @@ class Renderer:
                 "href": self.plan.site_path(pair),
                 "lang": pair.lang,
                 "hreflang": HREFLANG[pair.lang],
-                "label": self.data.strings[pair.lang]["site"]["language_name"],
+                "label": self.data.strings[pair.lang].site["language_name"],
             },
         }
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
         return f"---\n{front}---\n{body}"
 
 
-def stage_language(data: SiteData, plan: SitePlan, lang: Language, docs_dir: Path) -> list[str]:
+def stage_language(data: Content, plan: SitePlan, lang: Language, docs_dir: Path) -> list[str]:
     """Writes a language's Markdown and assets into `docs_dir`; returns placeholder uses."""
     if docs_dir.exists():
         shutil.rmtree(docs_dir)

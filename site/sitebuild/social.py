@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from content_model import Content, DataError, Language
 from PIL import Image, ImageDraw, ImageFont
-
-from .models import DataError, Language, SiteData
 
 SIZE = (1200, 630)
 """The size Open Graph and Twitter's large card both display without cropping."""
@@ -45,8 +44,8 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
     return "\n".join(lines)
 
 
-def draw_social_image(data: SiteData, lang: Language) -> Image.Image:
-    strings = data.strings[lang]["site"]["social"]
+def draw_social_image(data: Content, lang: Language) -> Image.Image:
+    strings = data.strings[lang].site["social"]
     image = Image.new("RGB", SIZE, _BLUE)
     draw = ImageDraw.Draw(image)
     band = SIZE[1] - 130
@@ -67,7 +66,7 @@ def draw_social_image(data: SiteData, lang: Language) -> Image.Image:
     return image
 
 
-def write_social_image(data: SiteData, lang: Language, docs_dir: Path) -> Path:
+def write_social_image(data: Content, lang: Language, docs_dir: Path) -> Path:
     """Writes the language's image into its staged docs folder (MkDocs copies it)."""
     target = docs_dir / IMAGE_PATH
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -105,7 +105,7 @@ def bench_latency(requests: int) -> None:
     program.write_text(re.sub(r"(?m)^phase: \w+", "phase: open", text), encoding="utf-8")
     os.environ["CONTENT_DATA_DIR"] = str(data_dir)
     from forms_events import FakeContext, json_event, valid_registration
-    from localdev.tables import create_tables
+    from stack.template import create_tables
 
     with mock_aws(), open(os.devnull, "w") as devnull:
         client = boto3.client("dynamodb")
@@ -113,10 +113,10 @@ def bench_latency(requests: int) -> None:
             client, {"ProgramTable": "bench-program", "IdempotencyTable": "bench-idempotency"}
         )
         # The phase decides what is stored; measure real registrations.
-        from forms_api.domain import content
+        import content_model as content
         from forms_api.handlers import registration
 
-        data = content.load_program_data(data_dir)
+        data = content.cached_content(data_dir)
         phase = data.program.phase
         events = [
             json_event(

@@ -14,9 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from content_model import LANGUAGES
+from content_model import load_content as load_site_data
 from sitebuild.build import build
 from sitebuild.check import check_content
-from sitebuild.models import LANGUAGES, load_site_data
 from sitebuild.settings import BuildSettings
 from sitebuild.social import draw_social_image
 

@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from localdev.tables import create_tables
 from moto import mock_aws
+from stack.template import create_tables
 from staff import exports, privacy, summary
 from staff.content import load_content
 from staff.dynamo import DynamoStaffStore
@@ -190,7 +190,7 @@ def main(count: int) -> None:
         data, rows = timed(
             f"export one branch, whole year ({count // len(branches)} rows)",
             lambda: exports.export_branch(
-                store, "mauricie", date(2026, 1, 1), date(2026, 12, 31), content.labels
+                store, "mauricie", date(2026, 1, 1), date(2026, 12, 31), content
             ),
         )
         print(f"  CSV {len(data) / 1024:.0f} KiB, {rows} rows, Query calls {calls.count('Query')}")

@@ -119,7 +119,7 @@ def page_addresses(site: Path) -> list[str]:
 def forms_api_pages(data_dir: Path) -> dict[str, str]:
     """Each kind of page the forms API answers a form post with (moto must be running)."""
     events = infra_module("forms_events", REPO / "tests" / "integration")
-    from forms_api.domain.content import load_program_data
+    from content_model import cached_content as load_program_data
     from forms_api.handlers import assessment, registration
 
     def post(handler: Any, path: str, fields: dict[str, str]) -> str:

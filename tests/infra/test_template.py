@@ -19,12 +19,12 @@ from infra_template import (
     resources,
     template,
 )
-from localdev.tables import TABLE_ENV, create_tables, table_definitions
 from moto import mock_aws
 from samtranslator.metrics.metrics import DummyMetricsPublisher, Metrics
 from samtranslator.parser.parser import Parser
 from samtranslator.translator.translator import Translator
 from samtranslator.yaml_helper import yaml_parse
+from stack.template import TABLE_ENV, create_tables, table_definitions
 
 FORMS_FUNCTIONS = {
     "RegistrationFunction": "forms_api.handlers.registration.lambda_handler",
@@ -171,7 +171,16 @@ def test_no_lambda_function_url() -> None:
 def test_the_http_api_routes_throttles_logs_and_limits_cors_to_the_site() -> None:
     api = transformed()["Resources"]["FormsApi"]["Properties"]["Body"]
     routes = {path: set(methods) for path, methods in api["paths"].items()}
-    assert routes == {"/api/registrations": {"post"}, "/api/assessments": {"post"}}
+    assert routes == {
+        "/api/registrations": {"post"},
+        "/api/registrations/check": {"get"},
+        "/api/registrations/edit": {"get"},
+        "/api/registrations/send": {"post"},
+        "/api/registrations/confirmation": {"get"},
+        "/api/registrations/confirm": {"get"},
+        "/api/assessments": {"post"},
+        "/api/assessments/result": {"get"},
+    }
     cors = api["x-amazon-apigateway-cors"]
     assert cors["allowOrigins"] == [{"Fn::Sub": f"https://{PARAMETERS['DomainName']}"}]
     assert cors["allowMethods"] == ["POST"]
@@ -210,6 +219,8 @@ def test_forms_functions_may_only_write_items_and_read_one() -> None:
         "kms:Encrypt",
         "kms:GenerateDataKey",
         "kms:DescribeKey",
+        # The tokens' signing key, that one secret only (checked below).
+        "secretsmanager:GetSecretValue",
     }
     roles = transformed_resources("AWS::IAM::Role")
     for logical_id in FORMS_FUNCTIONS:
@@ -219,6 +230,8 @@ def test_forms_functions_may_only_write_items_and_read_one() -> None:
         assert actions <= allowed, actions - allowed
         for statement in statements(role):
             assert "*" not in as_list(statement["Resource"]), statement
+            if "secretsmanager:GetSecretValue" in as_list(statement["Action"]):
+                assert statement["Resource"] == {"Ref": "FormsSigningSecret"}
 
 
 # ---------------------------------------------------------------- the site at the edge

@@ -5,8 +5,9 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 
 @dataclass
@@ -125,3 +126,67 @@ def as_form(payload: dict[str, Any]) -> dict[str, str]:
 
 def response_json(response: dict[str, Any]) -> Any:
     return json.loads(response["body"])
+
+
+def get_event(path: str, query: dict[str, str] | None = None, **kwargs: Any) -> dict[str, Any]:
+    """`GET /api<path>?<query>` as HTTP API hands it over (the confirmation's address…)."""
+    event = http_event(path, None, None, **kwargs)
+    event["requestContext"]["http"]["method"] = "GET"
+    if query:
+        event["rawQueryString"] = urlencode(query)
+        event["queryStringParameters"] = dict(query)
+    return event
+
+
+def follow(response: dict[str, Any], handler: Any) -> dict[str, Any]:
+    """The page a 303 leads to, asked of the same function (`handler(event)`)."""
+    assert response["statusCode"] == 303, response.get("body", "")[:500]
+    location = response["headers"]["Location"]
+    path, _, query = location.partition("?")
+    assert path.startswith("/api/")
+    return dict(handler(get_event(path.removeprefix("/api"), dict(parse_qsl(query)))))
+
+
+class _Hidden(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "input" and found.get("type") == "hidden" and found.get("name"):
+            self.fields[str(found["name"])] = found.get("value") or ""
+
+
+def hidden_fields(page: str) -> dict[str, str]:
+    """The hidden fields a page posts back (the "check your answers" page's values and token)."""
+    parser = _Hidden()
+    parser.feed(page)
+    return parser.fields
+
+
+def send_path(path: str) -> str:
+    return f"{path}/send"
+
+
+def check_then_send_json(post: Any, path: str, payload: dict[str, Any]) -> dict[str, Any]:
+    """A JSON client's two steps: the check answer (200, a form token), then Send with the
+    token: the final answer."""
+    check = post(json_event(path, payload))
+    assert check["statusCode"] == 200, check["body"][:500]
+    token = response_json(check)["form_token"]
+    return dict(post(json_event(send_path(path), {"form_token": token})))
+
+
+def check_page(post: Any, path: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """A browser's form post and the "check your answers" page its 303 leads to."""
+    return follow(post(form_event(path, fields)), post)
+
+
+def check_then_send_form(post: Any, path: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """A browser's two steps: the form posts, the "check your answers" page shows (its own
+    address), its Send button posts the page's token: the final answer (a 303)."""
+    check = check_page(post, path, fields)
+    assert check["statusCode"] == 200, check["body"][:500]
+    fields = {**hidden_fields(check["body"]), "step": "send"}
+    return dict(post(form_event(send_path(path), fields)))

@@ -10,7 +10,15 @@ from typing import Any
 
 import pytest
 import yaml
-from forms_events import FakeContext, form_event, json_event, response_json, valid_registration
+from forms_events import (
+    FakeContext,
+    check_then_send_json,
+    follow,
+    form_event,
+    json_event,
+    response_json,
+    valid_registration,
+)
 from forms_support import REPO, TABLES
 
 PATH = "/assessments"
@@ -59,11 +67,13 @@ def test_json_assessment_is_scored_and_stored_alone(dynamodb: Any, forms_env: Pa
 def test_assessment_linked_to_a_registration(dynamodb: Any) -> None:
     from forms_api.handlers import registration
 
-    registered = registration.lambda_handler(
-        json_event("/registrations", valid_registration()), FakeContext()
-    )
+    def register(event: dict[str, Any]) -> dict[str, Any]:
+        return dict(registration.lambda_handler(event, FakeContext()))
+
+    registered = check_then_send_json(register, "/registrations", valid_registration())
     reference = response_json(registered)["reference"]
-    response = post(json_event(PATH, {"answers": answers(_data()), "reference": reference.lower()}))
+    typed = reference.lower().replace("-", " ")  # as someone types it from a phone call
+    response = post(json_event(PATH, {"answers": answers(_data()), "reference": typed}))
     assert response["statusCode"] == 201
     assert response_json(response)["reference"] == reference
     linked = dynamodb.query(
@@ -127,13 +137,20 @@ def test_invalid_assessments_get_400_per_field(
 def test_form_post_shows_the_result_page(dynamodb: Any, forms_env: Path) -> None:
     fields = {f"answers.{qid}": code for qid, code in answers(forms_env).items()}
     fields["language"] = "fr"
-    response = post(form_event(PATH, fields))
+    sent = post(form_event(PATH, fields))
+    # Post/Redirect/Get: the result has its own address; a reload never posts again.
+    assert sent["statusCode"] == 303
+    assert sent["headers"]["Location"].startswith("/api/assessments/result?token=")
+    response = follow(sent, post)
     assert response["statusCode"] == 200
     page = response["body"]
     assert '<html lang="fr">' in page and "Résultat de votre bilan numérique" in page
     assert "Premiers pas – 0 / 100" in page
     first = questionnaire(forms_env)["dimensions"][0]
     assert first["recommendations"]["starting"]["fr"].replace("'", "&#39;") in page
+    # Not linked to a registration: the page says no branch receives it, and how to register.
+    assert "aucune succursale ne le reçoit" in page and 'href="/fr/inscription/"' in page
+    assert follow(sent, post)["body"] == page
     assert len(items(dynamodb)) == 1
 
 
@@ -159,7 +176,7 @@ def test_the_form_partial_and_the_scoring_read_the_same_file(
 ) -> None:
     """Change the questionnaire in CONTENT_DATA_DIR: the rendered form and the stored
     assessment both follow, so the site (which includes the partial) and the function agree."""
-    from forms_api.domain.content import load_program_data
+    from content_model import cached_content as load_program_data
     from forms_api.rendering import form_context, render
 
     raw = questionnaire(forms_env)
@@ -188,7 +205,7 @@ def test_the_form_partial_and_the_scoring_read_the_same_file(
 
 
 def test_registration_partial_follows_the_phase(forms_env: Path) -> None:
-    from forms_api.domain.content import load_program_data
+    from content_model import cached_content as load_program_data
     from forms_api.rendering import form_context, render
     from forms_support import set_phase
 
@@ -217,9 +234,19 @@ def test_openapi_document_is_generated_with_both_endpoints(tmp_path: Path) -> No
     )
     document = json.loads(target.read_text(encoding="utf-8"))
     assert document["openapi"].startswith("3.")
-    assert set(document["paths"]) >= {"/registrations", "/assessments"}
+    assert set(document["paths"]) >= {
+        "/registrations",
+        "/registrations/check",
+        "/registrations/send",
+        "/registrations/confirmation",
+        "/registrations/confirm",
+        "/assessments",
+        "/assessments/result",
+    }
     registration = document["paths"]["/registrations"]["post"]
-    assert {"201", "400", "409", "422", "503"} <= set(registration["responses"])
+    assert {"200", "303", "400", "409", "422", "503"} <= set(registration["responses"])
+    send = document["paths"]["/registrations/send"]["post"]
+    assert {"201", "303", "400", "410", "425", "503"} <= set(send["responses"])
     body_schema = json.dumps(registration["requestBody"])
     assert "RegistrationRequest" in body_schema
     assert "AssessmentRequest" in json.dumps(

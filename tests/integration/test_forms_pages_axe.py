@@ -50,7 +50,7 @@ def pages(forms_env: Path) -> dict[str, dict[str, Any]]:
 
     bad = as_form(valid_registration(email="x", phone="1", language="en"))
     del bad["consent"]
-    from forms_api.domain.content import load_program_data
+    from content_model import cached_content as load_program_data
 
     questions = load_program_data(forms_env).questionnaire.questions
     full = {f"answers.{qid}": q.options[1].code for qid, q in questions.items()}

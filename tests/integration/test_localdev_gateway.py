@@ -59,6 +59,7 @@ def _routes() -> dict[str, str]:
 def site(tmp_path: Path) -> Path:
     files = {
         "index.html": "<p>racine</p>",
+        "404.html": "<p>introuvable / not found</p>",
         "fr/404.html": "<p>introuvable</p>",
         "fr/index.html": "<p>accueil</p>",
         "fr/inscription/index.html": "<p>inscription</p>",
@@ -187,9 +188,17 @@ def test_api_failures_answer_like_api_gateway(client: Client) -> None:
 
 
 def test_the_routes_are_the_template_http_api_events(site: Path) -> None:
+    registration = "forms_api.handlers.registration.lambda_handler"
+    assessment = "forms_api.handlers.assessment.lambda_handler"
     assert LocalApp(site).routes == {
-        "POST /api/registrations": "forms_api.handlers.registration.lambda_handler",
-        "POST /api/assessments": "forms_api.handlers.assessment.lambda_handler",
+        "POST /api/registrations": registration,
+        "GET /api/registrations/check": registration,
+        "GET /api/registrations/edit": registration,
+        "POST /api/registrations/send": registration,
+        "GET /api/registrations/confirmation": registration,
+        "GET /api/registrations/confirm": registration,
+        "POST /api/assessments": assessment,
+        "GET /api/assessments/result": assessment,
     }
 
 
@@ -226,11 +235,11 @@ def test_static_files_directories_and_content_types(client: Client) -> None:
 
 
 def test_missing_pages_get_the_error_page_of_the_template(client: Client) -> None:
-    # CloudFront answers every 404 with the template's ResponsePagePath (/fr/404.html).
+    # CloudFront answers every 404 with the template's ResponsePagePath (/404.html).
     for path in ("/fr/nulle-part/", "/en/nowhere/", "/assets/none.css"):
         response = client.get(path)
         assert response.status_code == 404
-        assert response.data == b"<p>introuvable</p>"
+        assert response.data == b"<p>introuvable / not found</p>"
 
 
 def test_no_file_outside_the_site_is_served(client: Client, site: Path) -> None:

@@ -1,7 +1,7 @@
 """The stand-in's transactions: a journal of the items they touch instead of a copy of each table.
 
-Still all-or-nothing, conditions still enforced, one registration per NEQ under concurrent
-posts; and a transaction no longer copies the items it does not touch.
+Still all-or-nothing, conditions still enforced, one confirmed registration per NEQ under
+concurrent confirmations; and a transaction no longer copies the items it does not touch.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from forms_api.domain.errors import DuplicateRegistration
 from forms_api.domain.models import Registration
 from forms_api.repository import DynamoProgramRepository
 from localdev.standin import StandIn, dynamodb_client
@@ -151,11 +150,14 @@ def test_two_operations_on_one_item_are_refused_and_nothing_is_written(
     assert _get(client, table, "REG#Y") is None
 
 
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
 def _registration(number: int, neq: str) -> Registration:
     return Registration(
         reference=f"VNB-TEST-{number:04d}",
         kind="registration",
-        created_at=datetime(2026, 12, 1, 12, 0, tzinfo=UTC),
+        created_at=NOW,
         phase="open",
         legal_name="Boutique Éole inc.",
         region="04",
@@ -171,30 +173,31 @@ def _registration(number: int, neq: str) -> Registration:
     )
 
 
-def test_concurrent_registrations_for_one_neq_store_exactly_one(
+def test_concurrent_confirmations_for_one_neq_claim_it_exactly_once(
     standin: StandIn, table: str
 ) -> None:
+    client = dynamodb_client(standin.endpoint)
+    setup = DynamoProgramRepository(client, table)
+    for number in range(8):
+        setup.add_registration(_registration(number, "1170000099"))
     barrier = threading.Barrier(8)
-    outcomes: list[str] = []
+    statuses: list[str] = []
 
-    def register(number: int) -> None:
+    def confirm(number: int) -> None:
         repository = DynamoProgramRepository(dynamodb_client(standin.endpoint), table)
         barrier.wait()
-        try:
-            repository.add_registration(_registration(number, "1170000099"))
-            outcomes.append("stored")
-        except DuplicateRegistration:
-            outcomes.append("duplicate")
+        view = repository.confirm_registration(f"VNB-TEST-{number:04d}", NOW)
+        statuses.append(view.status if view is not None else "missing")
 
-    threads = [threading.Thread(target=register, args=(n,)) for n in range(8)]
+    threads = [threading.Thread(target=confirm, args=(n,)) for n in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
-    assert sorted(outcomes) == ["duplicate"] * 7 + ["stored"]
-    stored = dynamodb_client(standin.endpoint).scan(TableName=table)["Items"]
-    assert sorted(item["sk"]["S"] for item in stored) == ["NEQ", "REG"]
+    assert sorted(statuses) == ["confirmed"] + ["possible_duplicate"] * 7
+    guards = [i for i in client.scan(TableName=table)["Items"] if i["pk"]["S"].startswith("NEQ#")]
+    assert len(guards) == 1
 
 
 def test_a_transaction_copies_only_the_items_it_names(
@@ -203,6 +206,9 @@ def test_a_transaction_copies_only_the_items_it_names(
     client = dynamodb_client(standin.endpoint)
     for number in range(200):
         client.put_item(TableName=table, Item=_key(f"REG#{number}"))
+    repository = DynamoProgramRepository(client, table)
+    repository.add_registration(_registration(1, "1170000042"))
+    repository.add_registration(_registration(2, "1170000042"))
     copied: list[Item] = []
     deep_copy = Item.__deepcopy__
 
@@ -212,10 +218,11 @@ def test_a_transaction_copies_only_the_items_it_names(
 
     monkeypatch.setattr(Item, "__deepcopy__", counted)
 
-    repository = DynamoProgramRepository(client, table)
-    repository.add_registration(_registration(1, "1170000042"))
-    with pytest.raises(DuplicateRegistration):
-        repository.add_registration(_registration(2, "1170000042"))
+    first = repository.confirm_registration("VNB-TEST-0001", NOW)
+    second = repository.confirm_registration("VNB-TEST-0002", NOW)
 
-    # moto itself copies all 200 items of the table for each of these two transactions.
-    assert len(copied) <= 4
+    assert first is not None and first.status == "confirmed"
+    assert second is not None and second.status == "possible_duplicate"
+    # moto itself copies the 200 items of the table for each of these two transactions
+    # (the update of moto's own, one item, is all that is left).
+    assert len(copied) <= 8

@@ -16,12 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import boto3
+import content_model
 import pytest
 import yaml
-from localdev.tables import create_tables, load_template, table_definitions
+from content_model import DataError, load_content
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
+from stack.template import create_tables, load_template, table_definitions
 
 REGION = "ca-central-1"
 SENDER = "inscriptions@example.org"
@@ -142,13 +144,12 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("BRANCH_NOTICE_FALLBACK", raising=False)
 
-    from forms_api import mailer
     from forms_api.handlers import notifier
 
     with mock_aws():
         notifier.get_mailer.cache_clear()
         notifier.get_send_once.cache_clear()
-        mailer.cached_mail_content.cache_clear()
+        content_model.cached_content.cache_clear()
         client = boto3.client("dynamodb", region_name=REGION)
         create_tables(client, {"ProgramTable": "program", "IdempotencyTable": "idempotency"})
         # The stream as the template declares it (moto's tables helper leaves it out).
@@ -165,7 +166,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         )
         notifier.get_mailer.cache_clear()
         notifier.get_send_once.cache_clear()
-        mailer.cached_mail_content.cache_clear()
+        content_model.cached_content.cache_clear()
 
 
 def test_template_streams_new_images_only() -> None:
@@ -308,23 +309,33 @@ def test_a_waitlist_entry_gets_the_callback_list_text_and_a_placeholder_branch_n
         assert value.lower() not in logged.lower()
 
 
-def test_the_branch_notice_cannot_quote_the_merchant(tmp_path: Path) -> None:
-    from forms_api import mailer
-
+@pytest.mark.parametrize(
+    ("template", "field"),
+    [
+        ("branch_notice", "contact_name"),
+        ("branch_notice", "email"),
+        # The merchant's mail must not carry a stranger's words to a typed address.
+        ("confirmation", "legal_name"),
+        ("confirmation", "contact_name"),
+        ("waitlist", "legal_name"),
+    ],
+)
+def test_no_mail_can_quote_what_the_visitor_typed(
+    tmp_path: Path, template: str, field: str
+) -> None:
     content_dir = tmp_path / "data"
     shutil.copytree(Path(__file__).resolve().parents[2] / "content" / "data", content_dir)
-    notice = content_dir / "mail" / "fr" / "branch_notice.txt"
-    notice.write_text(notice.read_text(encoding="utf-8") + "${contact_name}\n", encoding="utf-8")
-    content = mailer.load_mail_content(content_dir)
+    body = content_dir / "mail" / "en" / f"{template}.txt"
+    body.write_text(body.read_text(encoding="utf-8") + f"${{{field}}}\n", encoding="utf-8")
 
-    with pytest.raises(KeyError, match="contact_name"):
-        mailer.branch_notice(registration("ABCD2345"), content, fallback="x@example.org")
+    with pytest.raises(DataError, match=field):
+        load_content(content_dir)
 
 
 def test_every_template_fills_in_both_languages_without_leftovers() -> None:
     from forms_api import mailer
 
-    content = mailer.load_mail_content(Path(__file__).resolve().parents[2] / "content" / "data")
+    content = load_content(Path(__file__).resolve().parents[2] / "content" / "data")
     for language in ("fr", "en"):
         for kind in ("registration", "waitlist"):
             item = registration("ABCD2345", language=language, kind=kind)

@@ -7,7 +7,6 @@ requests Query gsi2 and partitions, and nothing ever calls Scan.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 from collections.abc import Iterator
@@ -18,9 +17,10 @@ from typing import Any
 
 import boto3
 import pytest
-from localdev.tables import create_tables
+from forms_api import keys
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
+from stack.template import create_tables
 from staff import cli, exports, privacy
 from staff.content import load_content
 from staff.dynamo import DynamoStaffStore
@@ -50,25 +50,21 @@ def registration(reference: str, created_at: str, **overrides: Any) -> dict[str,
         "expires_at": Decimal(1900000000),
     }
     item.update(overrides)
-    digest = hashlib.sha256(str(item["email"]).strip().lower().encode()).hexdigest()
+    created = str(created_at)
     item.update(
-        pk=f"REG#{reference}",
-        sk="REG",
-        gsi1pk=f"BRANCH#{item['branch']}",
-        gsi1sk=f"{created_at}#{reference}",
-        gsi2pk=f"EMAIL#{digest}",
-        gsi2sk=created_at,
+        keys.registration(reference),
+        **keys.branch_index(str(item["branch"]), created, reference),
+        **keys.email_index(str(item["email"]), created),
     )
     return item
 
 
 def seed(table: Any) -> None:
     table.put_item(Item=registration("AAAA2222", "2026-11-02T09:00:00.000000Z"))
-    table.put_item(Item={"pk": "NEQ#1170000001", "sk": "NEQ", "reference": "AAAA2222"})
+    table.put_item(Item={**keys.neq_guard("1170000001"), "reference": "AAAA2222"})
     table.put_item(
         Item={
-            "pk": "REG#AAAA2222",
-            "sk": "ASM#2026-11-03T09:00:00.000000Z#x1",
+            **keys.linked_assessment("AAAA2222", "2026-11-03T09:00:00.000000Z", "x1"),
             "kind": "assessment",
             "reference": "AAAA2222",
             "level": "beginner",
@@ -110,7 +106,7 @@ def store(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[DynamoStaffStore, l
 def test_export_queries_gsi1_and_never_scans(store: tuple[DynamoStaffStore, list[str]]) -> None:
     staff_store, operations = store
     data, count = exports.export_branch(
-        staff_store, "mauricie", date(2026, 11, 1), date(2026, 11, 4), load_content().labels
+        staff_store, "mauricie", date(2026, 11, 1), date(2026, 11, 4), load_content()
     )
     assert count == 2
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
@@ -187,7 +183,7 @@ def test_local_mode_reaches_the_stand_in_named_in_localdev_json(
         }
         localdev = tmp_path / "localdev.json"
         localdev.write_text(json.dumps(state), encoding="utf-8")
-        monkeypatch.setattr("staff.dynamo.LOCALDEV_FILE", localdev)
+        monkeypatch.setattr("localdev.state.STATE_FILE", localdev)
         monkeypatch.delenv("TABLE_NAME", raising=False)
         monkeypatch.chdir(tmp_path)
 
@@ -207,13 +203,13 @@ def test_local_mode_reaches_the_stand_in_named_in_localdev_json(
 def test_local_mode_not_running_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr("staff.dynamo.LOCALDEV_FILE", tmp_path / "absent.json")
+    monkeypatch.setattr("localdev.state.STATE_FILE", tmp_path / "absent.json")
     assert cli.main(["summary", "--local"]) == 2
     assert "make dev" in capsys.readouterr().err
 
 
 def test_the_staff_policy_grants_queries_and_narrow_writes_never_scan() -> None:
-    from localdev.tables import load_template
+    from stack.template import load_template
 
     policy = load_template()["Resources"]["StaffToolsPolicy"]["Properties"]["PolicyDocument"]
     by_sid = {statement["Sid"]: statement for statement in policy["Statement"]}

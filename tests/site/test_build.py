@@ -6,7 +6,7 @@ import re
 
 import pytest
 import yaml
-from sitebuild.models import LANGUAGES
+from content_model import LANGUAGES
 from sitebuild.settings import REPO_ROOT
 from sitetests import SITE_URL, BuiltSite, tags
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from sitebuild.models import DataError, load_site_data
+from content_model import DataError
+from content_model import load_content as load_site_data
 from sitebuild.settings import REPO_ROOT
 from sitetests import SITE_URL, BuiltSite, build_copy, copy_content, tags
 
@@ -110,7 +111,15 @@ def _break(tmp_path: Path, file: str, edit: str, replacement: str) -> Path:
             "retention_days: 1095",
             "retention_days: -3",
             "privacy.retention_days",
-            "greater than 0",
+            "greater than or equal to 1",
+        ),
+        (
+            # What the functions' TTL could not honour: refused by the content check too.
+            "program.yml",
+            "retention_days: 1095",
+            "retention_days: 4000",
+            "privacy.retention_days",
+            "less than or equal to 3650",
         ),
         (
             "branches.yml",

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 import yaml
+from content_model import cached_content as load_program_data
 from forms_api.domain.assessment import score
-from forms_api.domain.content import load_program_data
 from forms_api.rendering import site_form
 from sitebuild.build import build
 from sitebuild.settings import REPO_ROOT, BuildSettings

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from content_model import LANGUAGES
 from PIL import Image
-from sitebuild.models import LANGUAGES
 from sitetests import SITE_URL, BuiltSite, build_copy, copy_content, tags
 
 pytestmark = pytest.mark.slow  # builds the site (shared session build or a copy)
@@ -38,7 +38,7 @@ def test_newsroom_pages_pair_with_each_other(site: BuiltSite) -> None:
 
 
 def test_newsroom_lists_every_short_link_ready_to_paste(site: BuiltSite) -> None:
-    from sitebuild.models import load_site_data
+    from content_model import load_content as load_site_data
 
     links = load_site_data(site.settings.data_dir).shortlinks
     for url in NEWSROOM.values():

@@ -10,7 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sitebuild.models import LANGUAGES, ShortLink, load_site_data
+from content_model import LANGUAGES
+from content_model import load_content as load_site_data
+from content_model.models import ShortLink
 from sitebuild.settings import BuildSettings
 from sitetests import BuiltSite, build_copy, copy_content
 

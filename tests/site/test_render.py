@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sitebuild.models import Language, load_site_data
+from content_model import Language
+from content_model import load_content as load_site_data
 from sitebuild.pages import plan_site
 from sitebuild.render import Renderer
 from sitebuild.settings import REPO_ROOT, BuildSettings

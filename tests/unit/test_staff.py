@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from forms_api import keys
 from staff import cli, exports, privacy, summary
 from staff.content import load_content
 from staff.memory import MemoryStaffStore
@@ -43,26 +44,22 @@ def registration(reference: str, **overrides: Any) -> dict[str, Any]:
         "expires_at": Decimal(1900000000),
     }
     item.update(overrides)
-    digest = hashlib.sha256(str(item["email"]).strip().lower().encode()).hexdigest()
+    created = str(item["created_at"])
     item.update(
-        pk=f"REG#{reference}",
-        sk="REG",
-        gsi1pk=f"BRANCH#{item['branch']}",
-        gsi1sk=f"{item['created_at']}#{reference}",
-        gsi2pk=f"EMAIL#{digest}",
-        gsi2sk=item["created_at"],
+        keys.registration(reference),
+        **keys.branch_index(str(item["branch"]), created, reference),
+        **keys.email_index(str(item["email"]), created),
     )
     return item
 
 
 def neq_guard(neq: str, reference: str) -> dict[str, Any]:
-    return {"pk": f"NEQ#{neq}", "sk": "NEQ", "reference": reference, "expires_at": 1900000000}
+    return {**keys.neq_guard(neq), "reference": reference, "expires_at": 1900000000}
 
 
 def assessment(reference: str, created_at: str, level: str) -> dict[str, Any]:
     return {
-        "pk": f"REG#{reference}",
-        "sk": f"ASM#{created_at}#a{created_at[-3:-1]}",
+        **keys.linked_assessment(reference, created_at, f"a{created_at[-3:-1]}"),
         "kind": "assessment",
         "reference": reference,
         "level": level,
@@ -98,7 +95,7 @@ def test_neutralise_prefixes_only_cells_a_spreadsheet_would_evaluate(
 
 def test_csv_bytes_open_in_french_excel() -> None:
     item = registration("ABCD2345", legal_name='=cmd|" /C calc"!A0', utm_campaign="@lancement")
-    data, count = exports.to_csv([item], CONTENT.labels, "fr")
+    data, count = exports.to_csv([item], CONTENT, "fr")
 
     assert count == 1
     assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 byte-order mark
@@ -122,7 +119,7 @@ def test_csv_bytes_open_in_french_excel() -> None:
 
 def test_csv_in_english_uses_english_labels_and_keeps_unknown_codes() -> None:
     item = registration("ABCD2345", sector="retired_code")
-    data, _count = exports.to_csv([item], CONTENT.labels, "en")
+    data, _count = exports.to_csv([item], CONTENT, "en")
     by_header = dict(zip(*rows(data), strict=True))
     assert by_header["Secteur / Sector"] == "retired_code"
     assert by_header["Succursale / Branch"] == "ÉEQ – Mauricie"
@@ -140,7 +137,7 @@ def test_export_keeps_the_date_range_inclusive_and_the_branch_only() -> None:
         ]
     )
     data, count = exports.export_branch(
-        store, "mauricie", date(2026, 11, 1), date(2026, 11, 30), CONTENT.labels
+        store, "mauricie", date(2026, 11, 1), date(2026, 11, 30), CONTENT
     )
     assert count == 2
     assert [row[0] for row in rows(data)[1:]] == ["BBBB3333", "CCCC4444"]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import datetime
 
-from forms_api.domain.content import ProgramData, Questionnaire
+from content_model import Content
+from content_model.models import Questionnaire
+
 from forms_api.domain.errors import FieldProblem, InvalidSubmission
 from forms_api.domain.models import Assessment, AssessmentResult, DimensionResult
 from forms_api.domain.ports import ProgramRepository
-from forms_api.domain.rules import expires_at
+from forms_api.domain.rules import expires_at, iso_utc
 
 
 def answer_field(question_id: str) -> str:
@@ -32,14 +35,6 @@ def check_answers(questionnaire: Questionnaire, answers: dict[str, str]) -> None
         raise InvalidSubmission(problems)
 
 
-def level_for(questionnaire: Questionnaire, score: int) -> str:
-    level = questionnaire.levels[0].code
-    for candidate in questionnaire.levels:
-        if score >= candidate.min_score:
-            level = candidate.code
-    return level
-
-
 def score(questionnaire: Questionnaire, answers: dict[str, str], lang: str) -> AssessmentResult:
     """Each dimension scores 0–100 (points over the maximum); overall is their mean,
     so a dimension with more questions does not weigh more."""
@@ -52,7 +47,7 @@ def score(questionnaire: Questionnaire, answers: dict[str, str], lang: str) -> A
             points += chosen.score
             maximum += question.max_score
         value = round(100 * points / maximum) if maximum else 0
-        level = level_for(questionnaire, value)
+        level = questionnaire.level_for(value)
         results.append(
             DimensionResult(dimension.id, value, level, dimension.recommendations[level](lang))
         )
@@ -60,7 +55,7 @@ def score(questionnaire: Questionnaire, answers: dict[str, str], lang: str) -> A
     return AssessmentResult(
         questionnaire_version=questionnaire.version,
         score=overall,
-        level=level_for(questionnaire, overall),
+        level=questionnaire.level_for(overall),
         dimensions=tuple(results),
     )
 
@@ -69,16 +64,17 @@ def assess(
     answers: dict[str, str],
     reference: str | None,
     lang: str,
-    data: ProgramData,
+    data: Content,
     repository: ProgramRepository,
     now: datetime,
 ) -> AssessmentResult:
     result = score(data.questionnaire, answers, lang)
     if reference is not None and not repository.registration_exists(reference):
         raise InvalidSubmission([FieldProblem("reference", "unknown_reference")])
+    assessment_id = secrets.token_hex(8)
     repository.add_assessment(
         Assessment(
-            assessment_id=secrets.token_hex(8),
+            assessment_id=assessment_id,
             created_at=now,
             reference=reference,
             questionnaire_version=result.questionnaire_version,
@@ -90,4 +86,4 @@ def assess(
             expires_at=expires_at(now, data.program.privacy.retention_days),
         )
     )
-    return result
+    return replace(result, assessment_id=assessment_id, created_at=iso_utc(now))

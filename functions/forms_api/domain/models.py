@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Literal
 
 Kind = Literal["registration", "waitlist"]
+RegistrationStatus = Literal["unconfirmed", "confirmed", "possible_duplicate"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Submission:
     language: str
     consent: bool
     survey_consent: bool = False
+    phone_extension: str | None = None
     neq: str | None = None
     sector: str | None = None
     employees: int | None = None
@@ -46,6 +48,10 @@ class Registration:
     privacy_notice_version: str
     survey_consent: bool
     expires_at: int
+    # The e-mail address is confirmed (a signed link) before the business number is
+    # claimed: "unconfirmed" → "confirmed", or "possible_duplicate" for staff review.
+    status: RegistrationStatus = "unconfirmed"
+    phone_extension: str | None = None
     neq: str | None = None
     sector: str | None = None
     employees: int | None = None
@@ -68,6 +74,9 @@ class AssessmentResult:
     score: int
     level: str
     dimensions: tuple[DimensionResult, ...]
+    # Where it is stored (set once stored): the result page's address is signed from it.
+    assessment_id: str = ""
+    created_at: str = ""
 
 
 @dataclass(frozen=True)
@@ -81,4 +90,19 @@ class Assessment:
     score: int
     level: str
     language: str
+    expires_at: int
+
+
+@dataclass(frozen=True)
+class RegistrationView:
+    """What the confirmation pages may show of a stored registration: no personal data
+    beyond a masked e-mail address."""
+
+    reference: str
+    kind: Kind
+    branch: str
+    masked_email: str
+    language: str
+    status: RegistrationStatus
+    neq: str | None
     expires_at: int

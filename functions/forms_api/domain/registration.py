@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
-from forms_api.domain.content import ProgramData
+from content_model import Content
+
 from forms_api.domain.errors import (
     FieldProblem,
+    FormChanged,
     InvalidSubmission,
     NotEligible,
     ProgramClosed,
@@ -20,35 +21,31 @@ from forms_api.domain.rules import expires_at, new_reference
 
 # Asked only once registrations are open; the callback list needs less (data minimisation).
 OPEN_ONLY_FIELDS = ("neq", "sector", "employees", "sells_online")
-# Fields a waitlist entry keeps; the rest of a submission is dropped.
-WAITLIST_FIELDS = (
-    "legal_name",
-    "region",
-    "branch",
-    "contact_name",
-    "email",
-    "phone",
-    "language",
-    "survey_consent",
-    "utm_source",
-    "utm_campaign",
-)
 
 
-def check_not_spam(honeypot: str, rendered_at: int | None, now: datetime, min_seconds: int) -> None:
-    """Refuse what a person could not have sent: a filled hidden field, or a form
-    sent within seconds of being shown. A missing timestamp (no JavaScript) passes."""
+def check_not_spam(honeypot: str) -> None:
+    """Refuse what a person could not have sent: a filled hidden field. (The timing check
+    is the signed "check your answers" step: handlers/registration.py.)"""
     if honeypot:
         raise SubmissionRefused([FieldProblem("", "submission_refused")])
-    if rendered_at is not None and 0 <= now.timestamp() - rendered_at < min_seconds:
-        raise SubmissionRefused([FieldProblem("", "submission_too_fast")])
 
 
-def check_admission(submission: Submission, data: ProgramData) -> None:
+def check_fields_for_phase(submission: Submission, data: Content) -> None:
+    """A post carrying fields the current phase does not take comes from a page of another
+    content version (the phase changed since it was shown): never drop what the merchant
+    typed, show the current form again with the values."""
+    if data.program.phase != "open":
+        extra = [f for f in OPEN_ONLY_FIELDS if getattr(submission, f) is not None]
+        if extra:
+            raise FormChanged([FieldProblem("", "form_changed")])
+
+
+def check_admission(submission: Submission, data: Content) -> None:
     """Phase first, then the fields the phase needs, then eligibility."""
     phase = data.program.phase
     if phase == "closed":
         raise ProgramClosed([FieldProblem("", "program_closed")])
+    check_fields_for_phase(submission, data)
     if not submission.consent:
         raise InvalidSubmission([FieldProblem("consent", "consent_required")])
     if phase == "open":
@@ -61,19 +58,17 @@ def check_admission(submission: Submission, data: ProgramData) -> None:
         and submission.employees > data.program.eligibility.max_employees
     ):
         problems.append(FieldProblem("employees", "ineligible_employees"))
-    if submission.sector is not None and not data.sectors[submission.sector].retail:
+    if submission.sector is not None and not data.sectors_by_code[submission.sector].retail:
         problems.append(FieldProblem("sector", "ineligible_sector"))
     if problems:
         raise NotEligible(problems)
 
 
 def build_registration(
-    submission: Submission, data: ProgramData, now: datetime, reference: str
+    submission: Submission, data: Content, now: datetime, reference: str
 ) -> Registration:
     phase = data.program.phase
     kept = submission
-    if phase == "waitlist":
-        kept = replace(submission, neq=None, sector=None, employees=None, sells_online=None)
     return Registration(
         reference=reference,
         kind="registration" if phase == "open" else "waitlist",
@@ -85,6 +80,7 @@ def build_registration(
         contact_name=kept.contact_name,
         email=kept.email,
         phone=kept.phone,
+        phone_extension=kept.phone_extension,
         language=kept.language,
         privacy_notice_version=data.program.privacy.notice_version,
         survey_consent=kept.survey_consent,
@@ -99,7 +95,7 @@ def build_registration(
 
 
 def register(
-    submission: Submission, data: ProgramData, repository: ProgramRepository, now: datetime
+    submission: Submission, data: Content, repository: ProgramRepository, now: datetime
 ) -> Registration:
     """Store a registration (or waitlist entry) under a fresh reference."""
     check_admission(submission, data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import unicodedata
@@ -29,9 +28,16 @@ def new_reference() -> str:
     return f"VNB-{''.join(chars[:4])}-{''.join(chars[4:])}"
 
 
+_REFERENCE_SEPARATORS = re.compile(r"[\s\-_.\u2010-\u2015]")
+
+
 def normalise_reference(value: str) -> str:
-    candidate = value.strip().upper()
-    if not REFERENCE_PATTERN.match(candidate):
+    """`VNB-7K3F-9Q2M` however it is typed: spaces, dashes, lower case, with or without
+    the `VNB` prefix."""
+    compact = _REFERENCE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value)).upper()
+    compact = compact.removeprefix("VNB")
+    candidate = f"VNB-{compact[:4]}-{compact[4:]}"
+    if len(compact) != 8 or not REFERENCE_PATTERN.match(candidate):
         raise RuleViolation("reference_format")
     return candidate
 
@@ -56,6 +62,21 @@ def normalise_neq(value: str) -> str:
     return digits
 
 
+# "514 555-0123 poste 22", "… ext. 22", "… x22", "… #22": the extension is kept apart.
+_EXTENSION = re.compile(
+    r"^(?P<number>.*?)[\s,;]*(?:poste|post\.?|p\.|ext\.?|extension|x|#)\s*(?P<ext>\d{1,6})\s*$",
+    re.IGNORECASE,
+)
+
+
+def split_extension(value: str) -> tuple[str, str | None]:
+    """(the number, its extension or None)."""
+    match = _EXTENSION.match(value.strip())
+    if match is None:
+        return value, None
+    return match.group("number"), match.group("ext")
+
+
 def normalise_phone(value: str) -> str:
     """A Canadian (North American numbering plan) number → E.164 `+1XXXXXXXXXX`."""
     digits = _PHONE_SEPARATORS.sub("", value)
@@ -71,6 +92,22 @@ def normalise_phone(value: str) -> str:
     return f"+1{digits}"
 
 
+_EMPLOYEES_SEPARATORS = re.compile(r"[\s\u00a0\u202f]")
+
+
+def normalise_employees(value: str) -> int:
+    """A head count typed in a text field (numeric keyboard): digits only, spaces as
+    thousands separators tolerated. "5,5" or "12 employés" are refused, never read as 55."""
+    text = _EMPLOYEES_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
+    if not text:
+        raise RuleViolation("required")
+    if not (text.isascii() and text.isdigit()):
+        raise RuleViolation("employees_format")
+    if len(text) > 7:
+        raise RuleViolation("out_of_range")
+    return int(text)
+
+
 def normalise_email(value: str) -> str:
     email = clean_text(value, max_length=254)
     if len(email) > 254 or not _EMAIL.match(email) or ".." in email:
@@ -79,10 +116,10 @@ def normalise_email(value: str) -> str:
     return f"{local}@{domain.lower()}"
 
 
-def email_key(email: str) -> str:
-    """The GSI2 partition key: a hash, so the index never shows an address."""
-    digest = hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
-    return f"EMAIL#{digest}"
+def mask_email(email: str) -> str:
+    """`j•••@example.ca`: enough for a merchant to recognise their address, no more."""
+    local, at, domain = email.partition("@")
+    return f"{local[:1]}•••{at}{domain}" if at else ""
 
 
 def iso_utc(moment: datetime) -> str:

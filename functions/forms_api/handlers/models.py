@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from content_model import Content, cached_content
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from forms_api.domain import rules
-from forms_api.domain.content import ProgramData, load_program_data
 from forms_api.domain.errors import RuleViolation
 from forms_api.domain.models import Submission
 from forms_api.settings import get_settings
@@ -20,8 +20,8 @@ from forms_api.settings import get_settings
 ANSWER_PREFIX = "answers."
 
 
-def _data() -> ProgramData:
-    return load_program_data(get_settings().content_data_dir)
+def _data() -> Content:
+    return cached_content(get_settings().content_data_dir)
 
 
 def _rule(function: Any, value: Any, **kwargs: Any) -> Any:
@@ -60,21 +60,54 @@ class RegistrationRequest(_Request):
     legal_name: str = Field(max_length=400)
     neq: str | None = Field(None, max_length=40, validate_default=True)
     sector: str | None = Field(None, max_length=40, validate_default=True)
-    employees: int | None = Field(None, ge=0, le=1_000_000, validate_default=True)
+    # A text field with a numeric keyboard: "5,5" or "12 employés" get a clear error.
+    employees: int | str | None = Field(None, validate_default=True)
     region: str = Field(max_length=2)
     branch: str | None = Field(None, max_length=40)
     sells_online: bool | None = Field(None, validate_default=True)
     contact_name: str = Field(max_length=400)
     email: str = Field(max_length=320)
     phone: str = Field(max_length=40)
+    # "514 555-0123 poste 22": the extension is split off the number before validation.
+    phone_extension: str | None = Field(None, max_length=6, pattern=r"^[0-9]{1,6}$")
     language: Literal["fr", "en"] | None = None
     consent: bool = Field(False, validate_default=True)
     survey_consent: bool = False
     utm_source: str | None = Field(None, max_length=200)
     utm_campaign: str | None = Field(None, max_length=200)
-    # Spam defences: a field people never see (must stay empty) and when the form was shown.
+    # Spam defence: a field people never see (must stay empty).
     website: str = Field("", max_length=200)
-    form_rendered_at: int | None = Field(None, ge=0)
+    # "edit": back to the form with the values kept, from a refusal page.
+    step: Literal["edit", "send"] | None = None
+    # The content version of the page the form was on (a page older than the function).
+    content_version: str | None = Field(None, max_length=40)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_extension(cls, data: Any) -> Any:
+        if is_form_payload(data):
+            data = unwrap_form(data)
+        if isinstance(data, dict) and isinstance(data.get("phone"), str):
+            number, extension = rules.split_extension(data["phone"])
+            if extension is not None and not data.get("phone_extension"):
+                data = {**data, "phone": number, "phone_extension": extension}
+        return data
+
+    @field_validator("employees", mode="before")
+    @classmethod
+    def _employees_not_a_yes_no(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise PydanticCustomError("employees_format", "employees_format")
+        return value
+
+    @field_validator("employees", mode="after")
+    @classmethod
+    def _employees(cls, value: int | str | None) -> int | None:
+        if value is None or isinstance(value, int):
+            if isinstance(value, int) and not 0 <= value <= 1_000_000:
+                raise PydanticCustomError("out_of_range", "out_of_range")
+            return value
+        return int(_rule(rules.normalise_employees, value))
 
     @field_validator("neq", "sector", "employees", "sells_online", mode="after")
     @classmethod
@@ -112,21 +145,21 @@ class RegistrationRequest(_Request):
     @field_validator("sector", mode="after")
     @classmethod
     def _sector(cls, value: str | None) -> str | None:
-        if value is not None and value not in _data().sectors:
+        if value is not None and value not in _data().sectors_by_code:
             raise PydanticCustomError("invalid_choice", "invalid_choice")
         return value
 
     @field_validator("region", mode="after")
     @classmethod
     def _region(cls, value: str) -> str:
-        if value not in _data().regions:
+        if value not in _data().regions_by_code:
             raise PydanticCustomError("invalid_choice", "invalid_choice")
         return value
 
     @field_validator("branch", mode="after")
     @classmethod
     def _branch(cls, value: str | None) -> str | None:
-        if value is not None and value not in _data().branches:
+        if value is not None and value not in _data().branches_by_id:
             raise PydanticCustomError("invalid_choice", "invalid_choice")
         return value
 
@@ -144,12 +177,13 @@ class RegistrationRequest(_Request):
             contact_name=self.contact_name,
             email=self.email,
             phone=self.phone,
+            phone_extension=self.phone_extension,
             language=language,
             consent=self.consent,
             survey_consent=self.survey_consent,
             neq=self.neq,
             sector=self.sector,
-            employees=self.employees,
+            employees=self.employees if isinstance(self.employees, int) else None,
             branch=self.branch,
             sells_online=self.sells_online,
             utm_source=self.utm_source,
@@ -157,10 +191,22 @@ class RegistrationRequest(_Request):
         )
 
 
+class SendRequest(_Request):
+    """The "check your answers" page's Send: its signed token names the checked answers."""
+
+    form_token: str = Field(min_length=1, max_length=2048)
+    step: Literal["send"] | None = None
+    # The check page's language, for an answer before the draft is read.
+    language: Literal["fr", "en"] | None = None
+
+
 class AssessmentRequest(_Request):
     answers: dict[str, str] = Field(max_length=100)
     reference: str | None = Field(None, max_length=40)
     language: Literal["fr", "en"] | None = None
+    # Drawn by the page's script once per assessment: retries of one attempt store once.
+    attempt_id: str | None = Field(None, pattern=r"^[A-Za-z0-9-]{8,64}$")
+    content_version: str | None = Field(None, max_length=40)
 
     @model_validator(mode="before")
     @classmethod
@@ -207,6 +253,18 @@ class RegistrationResponse(BaseModel):
     branch: str
     branch_name: Message
     next_step: Message
+    # The confirmation page's own address (signed, expiring): what a form post redirects to.
+    confirmation_url: str
+
+
+class CheckResponse(BaseModel):
+    """The "check your answers" step: post `form_token` to `/registrations/send` a few
+    seconds later to store these values."""
+
+    status: Literal["check"]
+    form_token: str
+    values: dict[str, str]
+    notice: Message | None = None
 
 
 class DimensionScore(BaseModel):
@@ -225,3 +283,5 @@ class AssessmentResponse(BaseModel):
     level: str
     level_name: str
     dimensions: list[DimensionScore]
+    # The result page's own address (signed, expiring): what a form post redirects to.
+    result_url: str

@@ -39,8 +39,10 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from content_model import cached_content
 
-from forms_api.mailer import Mail, MailNotSent, SesMailer, cached_mail_content, mails_for
+from forms_api import keys
+from forms_api.mailer import Mail, MailNotSent, SesMailer, mails_for
 
 logger = Logger()
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
@@ -77,7 +79,7 @@ def get_send_once() -> Any:
 
 def notify(registration: dict[str, Any]) -> int:
     """Send the e-mails a new registration calls for; returns how many went out."""
-    content = cached_mail_content(_content_dir())
+    content = cached_content(_content_dir())
     mails = mails_for(
         registration,
         content,
@@ -100,7 +102,7 @@ def record_handler(record: DynamoDBRecord) -> None:
     if record.event_name != DynamoDBRecordEventName.INSERT or record.dynamodb is None:
         return
     image = record.dynamodb.new_image
-    if image.get("sk") != "REG":
+    if not keys.is_registration(image):
         return
     try:
         notify(image)

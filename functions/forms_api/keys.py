@@ -1,0 +1,113 @@
+"""The program table's key formats, written once (the table itself: `infra/template.yaml`).
+
+Access patterns, none needing a Scan:
+  registration by reference       pk=REG#<ref>     sk=REG
+  one registration per NEQ        pk=NEQ#<neq>     sk=NEQ   (conditional transaction)
+  a registration's assessments    pk=REG#<ref>     sk=ASM#<iso date>#<id>
+  an assessment alone             pk=ASM#<id>      sk=ASM
+  a branch's registrations        gsi1pk=BRANCH#<branch>  gsi1sk=<iso date>#<ref>
+  a person's records (privacy)    gsi2pk=EMAIL#<sha256 of the address>  gsi2sk=<iso date>
+  staff actions                   pk=AUDIT#<yyyy-mm>  sk=<iso time>#<id>
+  a "check your answers" draft    pk=DRAFT#<id>    sk=DRAFT  (two hours, TTL)
+
+The repository, the staff tools, the privacy commands, the local mode and the tests'
+fixtures all build and read keys through these functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TypedDict
+
+REGISTRATION_PREFIX = "REG#"
+REGISTRATION_SORT = "REG"
+NEQ_PREFIX = "NEQ#"
+NEQ_SORT = "NEQ"
+ASSESSMENT_PREFIX = "ASM#"
+ASSESSMENT_SORT = "ASM"
+BRANCH_PREFIX = "BRANCH#"
+EMAIL_PREFIX = "EMAIL#"
+AUDIT_PREFIX = "AUDIT#"
+DRAFT_PREFIX = "DRAFT#"
+BRANCH_INDEX = "gsi1"
+EMAIL_INDEX = "gsi2"
+
+
+class Key(TypedDict):
+    pk: str
+    sk: str
+
+
+def registration(reference: str) -> Key:
+    return {"pk": f"{REGISTRATION_PREFIX}{reference}", "sk": REGISTRATION_SORT}
+
+
+def registration_partition(reference: str) -> str:
+    """The partition of a registration and of the assessments linked to it."""
+    return f"{REGISTRATION_PREFIX}{reference}"
+
+
+def reference_of(pk: str) -> str | None:
+    """The reference of a registration partition key, else None."""
+    return pk.removeprefix(REGISTRATION_PREFIX) if pk.startswith(REGISTRATION_PREFIX) else None
+
+
+def is_registration(item: dict[str, object]) -> bool:
+    return str(item.get("pk", "")).startswith(REGISTRATION_PREFIX) and (
+        item.get("sk") == REGISTRATION_SORT
+    )
+
+
+def neq_guard(neq: str) -> Key:
+    return {"pk": f"{NEQ_PREFIX}{neq}", "sk": NEQ_SORT}
+
+
+def linked_assessment(reference: str, created_at: str, assessment_id: str) -> Key:
+    return {
+        "pk": registration_partition(reference),
+        "sk": f"{ASSESSMENT_PREFIX}{created_at}#{assessment_id}",
+    }
+
+
+def lone_assessment(assessment_id: str) -> Key:
+    return {"pk": f"{ASSESSMENT_PREFIX}{assessment_id}", "sk": ASSESSMENT_SORT}
+
+
+def branch_index(branch: str, created_at: str, reference: str) -> dict[str, str]:
+    return {"gsi1pk": branch_partition(branch), "gsi1sk": f"{created_at}#{reference}"}
+
+
+def branch_partition(branch: str) -> str:
+    return f"{BRANCH_PREFIX}{branch}"
+
+
+def branch_range(start_day: str, end_day: str) -> tuple[str, str]:
+    """Bounds on `gsi1sk` (`<created_at>#<ref>`) covering whole days, both inclusive."""
+    # '~' sorts after every character of an ISO time and a reference.
+    return start_day, end_day + "~"
+
+
+def email_hash(email: str) -> str:
+    """SHA-256 hex of the trimmed, lower-cased address: the index never shows an address."""
+    return hashlib.sha256(email.strip().lower().encode("utf-8")).hexdigest()
+
+
+def email_partition(email: str) -> str:
+    return email_partition_of_hash(email_hash(email))
+
+
+def email_partition_of_hash(address_hash: str) -> str:
+    return f"{EMAIL_PREFIX}{address_hash}"
+
+
+def email_index(email: str, created_at: str) -> dict[str, str]:
+    return {"gsi2pk": email_partition(email), "gsi2sk": created_at}
+
+
+def audit(created_at: str, unique: str) -> Key:
+    """`created_at` as `YYYY-MM-DDTHH:MM:SSZ`: one partition a month."""
+    return {"pk": f"{AUDIT_PREFIX}{created_at[:7]}", "sk": f"{created_at}#{unique}"}
+
+
+def draft(draft_id: str) -> Key:
+    return {"pk": f"{DRAFT_PREFIX}{draft_id}", "sk": "DRAFT"}
