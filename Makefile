@@ -9,7 +9,7 @@ CHECKOV := .venv-checkov/bin/checkov
 NODE_TOOLS := tests/node_modules/.installed
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: help dev build check test lint types pytest browser-deps tools bench clean registrations lambda-bundle infra-template
+.PHONY: help dev build check test lint types pytest browser-deps tools bench clean registrations lambda-bundle infra-template publish
 
 help:
 	@echo "make dev    build the site and run it locally with working forms"
@@ -17,6 +17,7 @@ help:
 	@echo "make build  build the whole site into build/site/"
 	@echo "make check  check content/ (links, pairs, data, placeholders); RELEASE=1 refuses placeholders"
 	@echo "make bench  run the benchmarks and print their figures"
+	@echo "make publish ENV=staging|production  deploy the functions' stack, then the site (AWS)"
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -86,6 +87,13 @@ lambda-bundle: build
 # content/data/shortlinks.yml; samconfig.toml beside it. `sam build` / `sam deploy` run there.
 infra-template: $(STAMP)
 	$(PY) infra/edge_function.py build/infra
+
+# The one publication: site and Lambda bundle built from the same content, `sam build` and
+# `sam deploy`, then the site uploaded, the edge invalidated, stale files pruned after a
+# grace period (infra/publish.py; README "Deployment"). CI: ARGS="--yes --wait".
+publish: $(STAMP) $(SOCIAL_FONT)
+	@test -n "$(ENV)" || { echo "usage: make publish ENV=staging|production [ARGS=...]"; exit 2; }
+	LAMBDA_PYTHON=$(LAMBDA_PYTHON) $(PY) infra/publish.py $(ENV) $(ARGS)
 
 # make registrations ARGS=--show-personal
 registrations: $(STAMP)

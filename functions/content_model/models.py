@@ -14,7 +14,7 @@ from functools import cached_property
 from string import Template
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PlainValidator, model_validator
 
 PLACEHOLDER = "À CONFIRMER"
 """The exact string staff leave for a fact that is not known yet."""
@@ -104,6 +104,46 @@ class MediaContact(Contact):
     name: str
 
 
+Placeholder = Literal["À CONFIRMER"]
+"""A fact not public yet, in a field that otherwise holds a number or a date."""
+
+
+def _count_or_placeholder(value: object) -> int | Placeholder:
+    if value == PLACEHOLDER:
+        return "À CONFIRMER"
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    raise ValueError(f"expected a whole number (for example 12) or {PLACEHOLDER!r}, got {value!r}")
+
+
+def _date_or_placeholder(value: object) -> dt.date | Placeholder:
+    if value == PLACEHOLDER:
+        return "À CONFIRMER"
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    raise ValueError(f"expected a date written YYYY-MM-DD or {PLACEHOLDER!r}, got {value!r}")
+
+
+# One readable message for staff instead of one per member of the union.
+CountOrPlaceholder = Annotated[int | Placeholder, PlainValidator(_count_or_placeholder)]
+DateOrPlaceholder = Annotated[dt.date | Placeholder, PlainValidator(_date_or_placeholder)]
+
+
+class Faq(_Model):
+    """Answers merchants ask for that are not public yet: the FAQ quotes them from here.
+
+    Numbers and dates are language-neutral; a text is given in both languages.
+    """
+
+    cost: Text
+    coaching_weeks: CountOrPlaceholder
+    registration_opening: DateOrPlaceholder
+    callback_business_days: CountOrPlaceholder
+    employee_count: Text
+    multi_store: Text
+    franchises: Text
+
+
 class Program(_Model):
     name: str
     name_en_descriptive: str
@@ -118,6 +158,7 @@ class Program(_Model):
     privacy: Privacy
     contact: Contact
     media_contact: MediaContact
+    faq: Faq
 
 
 # --- regions.yml, sectors.yml, branches.yml -----------------------------------------

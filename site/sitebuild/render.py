@@ -12,18 +12,23 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import jinja2
 import yaml
 from content_model import PLACEHOLDER, Content, DataError, Language
 from forms_api.rendering import site_form
 
+from .history import front_matter_date, last_changes
 from .pages import HREFLANG, Page, SitePlan
 from .settings import REPO_ROOT
 
 TEMPLATES_DIR = REPO_ROOT / "site" / "templates"
 ASSETS_DIR = REPO_ROOT / "site" / "assets"
 NBSP = "\u00a0"
+DAYS_PER_YEAR = 365
+# What a generated (branch) page shows besides its template: its "Date modified" follows them.
+GENERATED_FROM = ("branches.yml", "regions.yml")
 
 
 def make_environment(
@@ -65,6 +70,10 @@ class Renderer:
         self.placeholders: list[str] = []
         self._current = ""
         self.uses_forms = False
+        self.history = {
+            **last_changes(plan.settings.content_dir),
+            **last_changes(TEMPLATES_DIR),
+        }
         self.env = make_environment()
         self.env.filters.update(
             tbc=self.tbc,
@@ -72,6 +81,8 @@ class Renderer:
             number=self.number,
             longdate=self.longdate,
             label=self.label,
+            quantity=self.quantity,
+            period=self.period,
         )
         self.env.tests["placeholder"] = lambda value: value == PLACEHOLDER
 
@@ -83,14 +94,33 @@ class Renderer:
             return str(self.strings["placeholder"])
         return str(value)
 
-    def number(self, value: int) -> str:
+    def number(self, value: int | str) -> str:
+        if isinstance(value, str):
+            return self.tbc(value)
         text = f"{value:,}"
         return text.replace(",", NBSP) if self.lang == "fr" else text
+
+    def quantity(self, value: int | str, unit: str) -> str:
+        """`3 | quantity("year")` → « 3 ans » / "3 years"; a placeholder stays one."""
+        if isinstance(value, str):
+            return self.tbc(value)
+        singular, plural = self.strings["units"][unit]
+        # French keeps 0 and 1 singular (« 0 an », « 1 an »), English only 1.
+        one = value in (0, 1) if self.lang == "fr" else value == 1
+        return f"{self.number(value)}{NBSP}{singular if one else plural}"
+
+    def period(self, days: int) -> str:
+        """A number of days as people say it: in years when it is a whole number of them."""
+        if days % DAYS_PER_YEAR == 0:
+            return self.quantity(days // DAYS_PER_YEAR, "year")
+        return self.quantity(days, "day")
 
     def money(self, value: int) -> str:
         return f"{self.number(value)}{NBSP}$" if self.lang == "fr" else f"${self.number(value)}"
 
-    def longdate(self, value: dt.date) -> str:
+    def longdate(self, value: dt.date | str) -> str:
+        if isinstance(value, str):
+            return self.tbc(value)
         month = self.strings["months"][value.month - 1]
         if self.lang == "fr":
             day = "1er" if value.day == 1 else str(value.day)
@@ -165,7 +195,10 @@ class Renderer:
             # The forms' stylesheet and script, in the head (site/overrides/main.html).
             meta["vnb_forms"] = True
         pair = self.plan.pair(page)
+        modified = self.modified(page, meta)
         meta["vnb"] = {
+            **({"modified": modified.isoformat()} if modified else {}),
+            "report": self.report_href(page),
             "alternates": self.plan.alternates(page),
             "switch": {
                 "href": self.plan.site_path(pair),
@@ -176,6 +209,35 @@ class Renderer:
         }
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False)
         return f"---\n{front}---\n{body}"
+
+    def modified(self, page: Page, meta: dict[str, Any]) -> dt.date | None:
+        """The page's "Date modified": its sources' last commit, else its front matter."""
+        if page.source is not None:
+            sources = [page.source]
+        else:
+            data_dir = self.plan.settings.data_dir
+            sources = [
+                TEMPLATES_DIR / (page.template or ""),
+                *(data_dir / n for n in GENERATED_FROM),
+            ]
+        known = [self.history[p.resolve()] for p in sources if p.resolve() in self.history]
+        return max(known) if known else front_matter_date(meta)
+
+    def report_href(self, page: Page) -> str:
+        """ "Report a problem on this page": an e-mail naming the page to the program's
+        address; while that address is a placeholder, the contact page's section, with
+        the page's address in the query (see docs/decisions/2026-12-01-service-pages.md)."""
+        strings = self.strings["page_details"]
+        email = self.data.program.contact.email
+        if email != PLACEHOLDER:
+            fields = {
+                "subject": strings["report_subject"],
+                "body": strings["report_body"].format(url=self.plan.absolute_url(page)),
+            }
+            return f"mailto:{email}?{urlencode(fields, quote_via=quote)}"
+        contact = self.plan.site_path(self.plan.find(self.lang, "contact"))
+        query = urlencode({"page": self.plan.site_path(page)}, safe="/")
+        return f"{contact}?{query}#{strings['report_anchor']}"
 
 
 def stage_language(data: Content, plan: SitePlan, lang: Language, docs_dir: Path) -> list[str]:

@@ -16,7 +16,8 @@ from playwright.sync_api import Browser, Page
 def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[State]:
     """The local mode on free loopback ports, with its own build and state file."""
     out = tmp_path_factory.mktemp("localdev-e2e")
-    with LocalModeProcess(["--out", str(out)]) as process:
+    # A person reads the "check your answers" page for seconds; a test waits one.
+    with LocalModeProcess(["--out", str(out)], env={"MIN_FILL_SECONDS": "1"}) as process:
         yield process.start(timeout=240)
 
 
@@ -28,15 +29,19 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
+# Merchants are often on a phone: the journey is tested on a phone-sized screen.
+PHONE = {"width": 390, "height": 844}
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
+    context = browser.new_context(viewport=PHONE)
     yield context.new_page()
     context.close()
 
 
 @pytest.fixture
 def page_without_js(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=False)
+    context = browser.new_context(java_script_enabled=False, viewport=PHONE)
     yield context.new_page()
     context.close()

@@ -262,7 +262,7 @@ def test_form_errors_page_has_a_linked_summary_and_keeps_the_values(dynamodb: An
     response = post(form_event(PATH, fields))
     page = response["body"]
     assert response["statusCode"] == 400
-    assert "<title>Erreur : Inscription au programme – Virage numérique bleu</title>" in page
+    assert "<title>Erreur\u00a0: Inscription au programme – Virage numérique bleu</title>" in page
     assert 'class="vnb-error-summary" role="alert"' in page
     summary = page.split('class="vnb-error-summary"')[1].split("</div>")[0]
     for anchor in ('href="#reg-email"', 'href="#reg-phone"', 'href="#reg-consent"'):

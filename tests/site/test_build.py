@@ -54,11 +54,13 @@ def test_placeholders_show_as_to_be_confirmed_never_raw(site: BuiltSite) -> None
 
 def test_retention_period_comes_from_program_data(site: BuiltSite) -> None:
     program = yaml.safe_load((REPO_ROOT / "content/data/program.yml").read_text("utf-8"))
-    days = str(program["privacy"]["retention_days"])
+    days = program["privacy"]["retention_days"]
     fr = (site.root / "fr/confidentialite/index.html").read_text(encoding="utf-8")
     en = (site.root / "en/privacy/index.html").read_text(encoding="utf-8")
-    assert f"{days} jours" in fr
-    assert f"{days} days" in en
+    # Said in years (the `period` filter; tests/site/test_service_pages.py checks the rest).
+    assert days % 365 == 0
+    assert f"{days // 365}\u00a0ans" in fr
+    assert f"{days // 365}\u00a0years" in en
 
 
 def test_news_announcement_is_a_dated_post_at_a_permanent_url(site: BuiltSite) -> None:

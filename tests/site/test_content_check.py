@@ -146,6 +146,13 @@ def test_release_mode_passes_once_everything_is_confirmed(tmp_path: Path) -> Non
     text = text.replace("email: Confirmé", "email: info@example.ca")
     text = text.replace("phone: Confirmé", "phone: 514 555-0100")
     branches.write_text(text, encoding="utf-8")
+    # So are the FAQ's numbers and date.
+    program = content / "data" / "program.yml"
+    text = program.read_text(encoding="utf-8")
+    text = text.replace("coaching_weeks: Confirmé", "coaching_weeks: 12")
+    text = text.replace("callback_business_days: Confirmé", "callback_business_days: 5")
+    text = text.replace("registration_opening: Confirmé", "registration_opening: 2027-01-15")
+    program.write_text(text, encoding="utf-8")
     assert main(["check", "--release", "--content", str(content)]) == 0
 
 

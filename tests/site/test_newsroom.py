@@ -51,7 +51,7 @@ def test_newsroom_lists_every_short_link_ready_to_paste(site: BuiltSite) -> None
 
 def test_newsroom_media_contact_shows_placeholders(site: BuiltSite) -> None:
     assert "Courriel : À confirmer" in text_of(site.file_for(SITE_URL + NEWSROOM["fr"]))
-    assert "E-mail: To be confirmed" in text_of(site.file_for(SITE_URL + NEWSROOM["en"]))
+    assert "Email: To be confirmed" in text_of(site.file_for(SITE_URL + NEWSROOM["en"]))
 
 
 def test_newsroom_key_figures_come_from_program_yml(tmp_path: Path) -> None:
