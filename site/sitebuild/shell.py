@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 import yaml
-from content_model import LANGUAGES, Content, Language
+from content_model import Content, Language
 
 SHELL_PAGE = "vnb-shell.md"
 SHELL_DIR_NAME = "shell"
@@ -121,13 +121,3 @@ def export_shell(site_dir: Path, out_dir: Path, base_path: str, lang: Language) 
     shell.write_text(shell_template(html, page_path), "utf-8")
     shutil.rmtree(folder)
     return shell
-
-
-def export_shells(site_dir: Path, out_dir: Path, base_path: str) -> Path:
-    """`build/shell/<lang>.html` of every language (`export_shell` of each)."""
-    target = out_dir / SHELL_DIR_NAME
-    if target.exists():
-        shutil.rmtree(target)
-    for lang in LANGUAGES:
-        export_shell(site_dir, out_dir, base_path, lang)
-    return target
