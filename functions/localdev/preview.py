@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -178,8 +179,9 @@ class Preview:
     """Rebuilds the served site after each change and tells the open pages to reload.
 
     One builder per language, so the two languages of a data change build side by side;
-    then the first language's builder writes the root files (the 404 page lists the titles
-    of both languages' built pages), after every change.
+    the first language's builder then writes the root files (the 404 page lists the titles
+    of both languages' built pages): before the reload when the data changed, after it when
+    a page did.
     """
 
     def __init__(
@@ -206,10 +208,13 @@ class Preview:
         for builder in self.builders.values():
             builder.start()
         if build:
+            started = time.perf_counter()
             answer = self._build(EVERYTHING, [])
+            if answer["ok"]:
+                answer = self._build_root()
             if not answer["ok"]:
                 raise PreviewBuildFailed(answer["error"])
-            log.info("site built in %.1f s", answer["seconds"])
+            log.info("site built in %.1f s", time.perf_counter() - started)
 
     def on_change(self, paths: list[Path]) -> Rebuild:
         names = [
@@ -224,15 +229,24 @@ class Preview:
                 builder.stop()  # the next request starts a builder with the current code
         scope = "the whole site" if rebuild.root else ", ".join(rebuild.languages)
         log.info("changed: %s; rebuilding %s", ", ".join(names[:5]), scope)
+        started = time.perf_counter()
         answer = self._build(rebuild, paths)
-        if answer["ok"]:
-            log.info("rebuilt %s in %.2f s", scope, answer["seconds"])
-            self.reloads.bump()
-        else:
+        if answer["ok"] and rebuild.root:
+            answer = self._build_root()
+        if not answer["ok"]:
             log.error("the build failed; still serving the previous site:\n%s", answer["error"])
+            return rebuild
+        log.info("rebuilt %s in %.2f s", scope, time.perf_counter() - started)
+        self.reloads.bump()
+        if not rebuild.root:
+            # After the reload: the 404 page lists the pages' titles, which a page may change.
+            root = self._build_root()
+            if not root["ok"]:
+                log.error("the root files were not rebuilt:\n%s", root["error"])
         return rebuild
 
     def _build(self, rebuild: Rebuild, paths: list[Path]) -> dict[str, Any]:
+        """The languages of `rebuild`, side by side, each by its builder."""
         answers: list[dict[str, Any]] = []
         with self._lock:
             asked = []
@@ -245,13 +259,15 @@ class Preview:
                 else:
                     answers.append({"ok": False, "error": f"the {lang} builder stopped"})
             answers += [builder.receive() for builder in asked]
-            seconds = max((float(answer.get("seconds", 0)) for answer in answers), default=0.0)
-            if all(answer["ok"] for answer in answers):
-                root = Rebuild((), root=True, data=rebuild.data and not rebuild.languages)
-                answers.append(self.builders[LANGUAGES[0]].request(root))
-                seconds += float(answers[-1].get("seconds", 0))
         errors = [str(answer["error"]) for answer in answers if not answer["ok"]]
+        seconds = max((float(answer.get("seconds", 0)) for answer in answers), default=0.0)
         return {"ok": not errors, "error": "\n".join(errors), "seconds": seconds}
+
+    def _build_root(self) -> dict[str, Any]:
+        """The root files, once the languages are served (the first language's builder)."""
+        with self._lock:
+            answer = self.builders[LANGUAGES[0]].request(Rebuild((), root=True))
+        return answer
 
     def stop(self) -> None:
         with self._lock:
