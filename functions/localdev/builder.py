@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from content_model import LANGUAGES, Content, DataError, Language, load_content
+from content_model import LANGUAGES, Content, DataError, Language, cached_content
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
@@ -186,11 +186,12 @@ class PreviewBuilder:
         if theme:
             self.mkdocs.forget()
         if data or self._data is None:
-            # The site's forms are rendered from the same cached loaders as the handlers'.
+            # The site's forms are rendered from the same cached loader as the handlers':
+            # emptied, then filled once for both.
             reload_function_data()
             self._data = None
             self._data_generation += 1
-            self._data = load_content(self.settings.data_dir)
+            self._data = cached_content(self.settings.data_dir)
         plan = plan_site(self._data, self.settings)
         site = self.settings.site_dir
         remove(site)  # what a failed build left
