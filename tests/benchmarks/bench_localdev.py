@@ -4,9 +4,9 @@
 
 Each run starts `python -m localdev` (what `make dev` runs) on a free port with
 its own build folder, waits for `/fr/` to answer 200, then times the first
-registration posted to the API (the handler's cold import, the idempotency
-record and the transaction on the stand-in), and stops it with Ctrl-C.
-Twice: as `make dev` runs (the preview: its builder process builds the site) and with
+registration posted to the API (the handler's cold import and its first answer, the
+"check your answers" step), and stops it with Ctrl-C.
+Twice: as `make dev` runs (the preview: its builders build the site) and with
 `--no-watch` (one `python -m sitebuild build`, as tests run it).
 One unmeasured run first warms the disk cache.
 """
