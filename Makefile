@@ -48,7 +48,8 @@ $(CHECKOV):
 
 tools: $(STAMP) $(SOCIAL_FONT) browser-deps $(NODE_TOOLS) $(CHECKOV)
 
-build: $(STAMP) $(SOCIAL_FONT)
+# The site build runs PurgeCSS and Lightning CSS (tests/package.json) for its stylesheet.
+build: $(STAMP) $(SOCIAL_FONT) $(NODE_TOOLS)
 	$(PY) -m sitebuild build
 	$(PY) -m forms_api.openapi build/openapi.json
 
@@ -57,7 +58,7 @@ check: $(STAMP)
 	$(PY) -m sitebuild check $(if $(RELEASE),--release)
 
 # make dev ARGS="--port 0"   (see `python -m localdev --help`)
-dev: $(STAMP) $(SOCIAL_FONT)
+dev: $(STAMP) $(SOCIAL_FONT) $(NODE_TOOLS)
 	$(PY) -m localdev $(ARGS)
 
 lint: $(STAMP)

@@ -3,9 +3,9 @@ texts): imported by the site build, the content check, the forms functions, the 
 the staff tools, and carried in the functions' bundle, so the content check runs exactly
 the validation the functions will run."""
 
+from content_model.errors import DataError
 from content_model.loader import (
     Content,
-    DataError,
     cached_content,
     content_version,
     load_content,

@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from content_model.errors import DataError
 from content_model.models import (
     LANGUAGES,
     Branch,
@@ -26,16 +27,7 @@ from content_model.models import (
     Strings,
     _Model,
 )
-
-
-class DataError(Exception):
-    """Content data that cannot make a correct site or service: which file, field and why."""
-
-    def __init__(self, file: Path | str, field: str, reason: str) -> None:
-        self.file = str(file)
-        self.field = field
-        self.reason = reason
-        super().__init__(f"{self.file}: {field}: {reason}")
+from content_model.municipalities import Municipality, load_municipalities
 
 
 class Content(_Model):
@@ -51,6 +43,8 @@ class Content(_Model):
     questionnaire: Questionnaire
     strings: dict[Language, Strings]
     mail: dict[Language, MailTemplates]
+    # The finder's municipalities, alphabetical (accents ignored).
+    municipalities: list[Municipality]
 
     @cached_property
     def regions_by_code(self) -> dict[str, Region]:
@@ -247,6 +241,7 @@ def load_content(data_dir: Path) -> Content:
         questionnaire=questionnaire,
         strings=load_strings(data_dir),
         mail=load_mail(data_dir),
+        municipalities=load_municipalities(data_dir, region_codes),
     )
 
 

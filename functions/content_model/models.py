@@ -385,9 +385,12 @@ MAIL_PLACEHOLDERS: dict[str, frozenset[str]] = {
             "employees",
             "site_url",
             "assessment_url",
+            "confirm_url",
         }
     ),
-    "waitlist": frozenset({"reference", "branch", "branch_name", "region_name", "site_url"}),
+    "waitlist": frozenset(
+        {"reference", "branch", "branch_name", "region_name", "site_url", "confirm_url"}
+    ),
     "branch_notice": frozenset(
         {"reference", "branch", "branch_name", "kind_label", "created_at", "created_date"}
     ),

@@ -9,6 +9,8 @@ Access patterns, none needing a Scan:
   a person's records (privacy)    gsi2pk=EMAIL#<sha256 of the address>  gsi2sk=<iso date>
   staff actions                   pk=AUDIT#<yyyy-mm>  sk=<iso time>#<id>
   a "check your answers" draft    pk=DRAFT#<id>    sk=DRAFT  (two hours, TTL)
+  merchant mails to one address   pk=MAILCOUNT#<sha256 of the address>#<yyyy-mm-dd>  sk=MAILCOUNT
+  mails SES refused for good      pk=MAILREFUSED#<yyyy-mm of the registration>  sk=<ref>#<purpose>
 
 The repository, the staff tools, the privacy commands, the local mode and the tests'
 fixtures all build and read keys through these functions.
@@ -29,6 +31,9 @@ BRANCH_PREFIX = "BRANCH#"
 EMAIL_PREFIX = "EMAIL#"
 AUDIT_PREFIX = "AUDIT#"
 DRAFT_PREFIX = "DRAFT#"
+MAIL_COUNT_PREFIX = "MAILCOUNT#"
+MAIL_COUNT_SORT = "MAILCOUNT"
+MAIL_REFUSED_PREFIX = "MAILREFUSED#"
 BRANCH_INDEX = "gsi1"
 EMAIL_INDEX = "gsi2"
 
@@ -111,3 +116,26 @@ def audit(created_at: str, unique: str) -> Key:
 
 def draft(draft_id: str) -> Key:
     return {"pk": f"{DRAFT_PREFIX}{draft_id}", "sk": "DRAFT"}
+
+
+def mail_count(email: str, day: str) -> Key:
+    """The count of merchant mails sent to one address on one UTC day (`YYYY-MM-DD`).
+
+    Keyed by the address's hash, like the privacy index: the address is never stored here.
+    """
+    return mail_count_of_hash(email_hash(email), day)
+
+
+def mail_count_of_hash(address_hash: str, day: str) -> Key:
+    return {"pk": f"{MAIL_COUNT_PREFIX}{address_hash}#{day}", "sk": MAIL_COUNT_SORT}
+
+
+def mail_refused_partition(month: str) -> str:
+    """`month` as `YYYY-MM`: the month the registration was made (its `created_at`)."""
+    return f"{MAIL_REFUSED_PREFIX}{month}"
+
+
+def mail_refused(created_at: str, reference: str, purpose: str) -> Key:
+    """A mail SES refused for good (`purpose`: merchant or branch), under its registration's
+    month, so staff list a month's refusals with one Query and erase one by its key."""
+    return {"pk": mail_refused_partition(created_at[:7]), "sk": f"{reference}#{purpose}"}

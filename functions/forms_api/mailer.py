@@ -21,11 +21,22 @@ from content_model import LANGUAGES, Content, Language
 
 
 class MailNotSent(Exception):
-    """SES refused or failed. Carries the error code only: SES messages can quote addresses."""
+    """SES failed, for now (throttled, unreachable, the account paused): worth retrying.
+    Carries the error code only: SES messages can quote addresses."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
+
+
+class MailRefused(MailNotSent):
+    """SES refused this mail for good (an address it cannot take): retrying cannot help."""
+
+
+# SES (API v2, and moto's v1 backend under it) refuses these for the message itself: the
+# same call fails the same way every time. Everything else (throttling, a paused or
+# suspended account, a network error) is retried, then kept for a replay.
+PERMANENT_CODES = frozenset({"BadRequestException", "MessageRejected", "InvalidParameterValue"})
 
 
 @dataclass(frozen=True)
@@ -61,7 +72,9 @@ def _assessment_url(content: Content, site_url: str, language: str, reference: s
     return f"{site_url.rstrip('/')}{pair.path(language)}?reference={reference}"
 
 
-def merchant_confirmation(registration: dict[str, Any], content: Content, site_url: str) -> Mail:
+def merchant_confirmation(
+    registration: dict[str, Any], content: Content, site_url: str, confirm_url: str = ""
+) -> Mail:
     """The merchant's confirmation, in the language they used on the form."""
     language: Language = "en" if registration.get("language") == "en" else "fr"
     template = "waitlist" if registration.get("kind") == "waitlist" else "confirmation"
@@ -78,6 +91,8 @@ def merchant_confirmation(registration: dict[str, Any], content: Content, site_u
         "employees": _text(registration.get("employees")) or not_given,
         "site_url": _site_url(site_url, language),
         "assessment_url": _assessment_url(content, site_url, language, reference),
+        # The signed link that confirms the address (and then claims the business number).
+        "confirm_url": confirm_url,
     }
     return Mail(
         purpose="merchant",
@@ -129,12 +144,16 @@ def branch_notice(
 
 
 def mails_for(
-    registration: dict[str, Any], content: Content, site_url: str, fallback: str | None
+    registration: dict[str, Any],
+    content: Content,
+    site_url: str,
+    fallback: str | None,
+    confirm_url: str = "",
 ) -> list[Mail]:
     """The e-mails one newly stored registration (or callback-list entry) calls for."""
     mails = []
     if registration.get("email"):
-        mails.append(merchant_confirmation(registration, content, site_url))
+        mails.append(merchant_confirmation(registration, content, site_url, confirm_url))
     notice = branch_notice(registration, content, fallback)
     if notice is not None:
         mails.append(notice)
@@ -174,7 +193,8 @@ class SesMailer:
                 },
             )
         except ClientError as error:
-            raise MailNotSent(str(error.response.get("Error", {}).get("Code", "Unknown"))) from None
+            code = str(error.response.get("Error", {}).get("Code", "Unknown"))
+            raise (MailRefused if code in PERMANENT_CODES else MailNotSent)(code) from None
         except BotoCoreError as error:
             raise MailNotSent(type(error).__name__) from None
         message_id: str = response["MessageId"]

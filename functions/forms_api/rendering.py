@@ -69,14 +69,15 @@ def form_context(
         # The assessment's step-by-step checks: each question's message and summary line,
         # rendered here, shown by the script when a step is left unanswered.
         "standby_errors": {f"answers.{q.id}": required for q in questions},
-        "step_summary": [
-            (
-                "asm-answers-" + q.id,
-                summary_item(data, lang, f"answers.{q.id}", required),
-                f"answers.{q.id}",
-            )
-            for q in questions
-        ],
+        # One line per question of the step, under the message they share (a page weight
+        # budget: the first round trip).
+        "standby_lead": required,
+        # Where the page's script fetches them (site/sitebuild/render.py writes the file).
+        "step_errors_href": f"/{'en' if lang == 'en' else 'fr'}/assets/assessment-step-errors.html",
+        "step_summaries": {
+            d.id: [("asm-answers-" + q.id, q.text(lang), f"answers.{q.id}") for q in d.questions]
+            for d in data.questionnaire.dimensions
+        },
     }
 
 
@@ -167,3 +168,14 @@ def site_form(data_dir: Path, lang: str, form: str, api_base_url: str) -> str:
     action = f"{api_base_url.rstrip('/')}/{FORM_ROUTES[form]}"
     context = form_context(data, lang, action=action)
     return environment().get_template(FORM_TEMPLATES[form]).render(**context)
+
+
+STEP_ERRORS = "assessment-step-errors.html"
+
+
+def step_errors(data_dir: Path, lang: str) -> str:
+    """The assessment's step checks (error summaries), a file of the site's assets."""
+    from content_model import cached_content
+
+    context = form_context(cached_content(data_dir), lang, action="")
+    return environment().get_template("assessment_step_errors.html").render(**context)

@@ -32,6 +32,13 @@ class Settings(BaseModel):
     # deployed, a plain key in the local mode and the tests.
     signing_secret_arn: str = ""
     signing_key: SecretStr | None = None
+    # The header CloudFront adds to every request to the API (x-vnb-origin): a secret when
+    # deployed, a plain value in the local mode; neither (unit tests): no check.
+    origin_secret_arn: str = ""
+    origin_key: SecretStr | None = None
+    # The site's security headers, sent on the functions' own HTML answers too.
+    content_security_policy: str = ""
+    permissions_policy: str = ""
     # How long a "check your answers" page may wait before its send button (seconds).
     form_token_seconds: int = 2 * 3600
     # How long the confirmation page's address and the e-mail confirmation link work.
@@ -50,4 +57,8 @@ def get_settings() -> Settings:
         signing_secret_arn=env.get("SIGNING_SECRET_ARN", ""),
         min_fill_seconds=int(env.get("MIN_FILL_SECONDS", "3")),
         signing_key=SecretStr(env["SIGNING_KEY"]) if env.get("SIGNING_KEY") else None,
+        origin_secret_arn=env.get("ORIGIN_SECRET_ARN", ""),
+        origin_key=SecretStr(env["ORIGIN_KEY"]) if env.get("ORIGIN_KEY") else None,
+        content_security_policy=" ".join(env.get("CONTENT_SECURITY_POLICY", "").split()),
+        permissions_policy=" ".join(env.get("PERMISSIONS_POLICY", "").split()),
     )

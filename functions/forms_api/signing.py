@@ -44,3 +44,19 @@ def signing_keys() -> list[SigningKey]:
 
 def current_key() -> SigningKey:
     return signing_keys()[0]
+
+
+def origin_key() -> str | None:
+    """What CloudFront's x-vnb-origin header must say; None: nothing to check (tests)."""
+    settings = get_settings()
+    if settings.origin_key is not None:
+        return settings.origin_key.get_secret_value()
+    if not settings.origin_secret_arn:
+        return None
+    from aws_lambda_powertools.utilities import parameters
+
+    from forms_api.repository import secrets_client
+
+    provider = parameters.SecretsProvider(boto3_client=secrets_client())
+    value = provider.get(settings.origin_secret_arn, max_age=_CACHE_SECONDS)
+    return str(json.loads(str(value))["key"])

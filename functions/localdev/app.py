@@ -16,6 +16,7 @@ from urllib.parse import unquote_to_bytes
 
 import yaml
 from stack.template import load_template
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.security import safe_join
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
@@ -83,11 +84,16 @@ class LocalApp:
         return response(environ, start_response)
 
     def api(self, request: Request) -> Response:
+        """What API Gateway does for `/api/*`: the route's function, or its own answers."""
         route_key = gateway.match_route(self.routes, request.method, request.path)
         if route_key is None:
-            return Response('{"message":"Not Found"}', 404, mimetype="application/json")
+            return gateway.own_answer(404, "Not Found")
         handler_path = self.routes[route_key]
-        event = gateway.http_api_event(request, route_key)
+        request.max_content_length = gateway.MAX_PAYLOAD_BYTES
+        try:
+            event = gateway.http_api_event(request, route_key)
+        except RequestEntityTooLarge:
+            return gateway.own_answer(413, "Request Entity Too Large")
         with self._lock:
             try:
                 handler = self._handlers.get(handler_path) or gateway.load_handler(handler_path)
@@ -102,10 +108,13 @@ class LocalApp:
             except Exception:
                 # What API Gateway answers when the function fails.
                 log.exception("handler %s failed", handler_path)
-                return Response(
-                    '{"message":"Internal Server Error"}', 500, mimetype="application/json"
-                )
-        return gateway.http_response(result)
+                return gateway.own_answer(500, "Internal Server Error")
+        try:
+            return gateway.http_response(result)
+        except gateway.InvalidResult as error:
+            # And when the function's answer is not one it can send.
+            log.error("handler %s gave an answer API Gateway refuses: %s", handler_path, error)
+            return gateway.own_answer(500, "Internal Server Error")
 
     def static(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):

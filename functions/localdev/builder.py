@@ -35,8 +35,10 @@ from mkdocs.theme import Theme
 from sitebuild.build import BuildError, build_language, finish_language, finish_site
 from sitebuild.pages import SitePlan, plan_site
 from sitebuild.render import Renderer
+from sitebuild.search import write_search_index
 from sitebuild.settings import BuildSettings
 from sitebuild.shell import SHELL_DIR_NAME
+from sitebuild.stylesheet import write_site_stylesheet
 
 from localdev.function_data import reload_function_data
 
@@ -194,15 +196,25 @@ class PreviewBuilder:
             self._data = cached_content(self.settings.data_dir)
         plan = plan_site(self._data, self.settings)
         site = self.settings.site_dir
-        remove(site)  # what a failed build left
         pages_only = not (root or data or theme)
+        published: list[str] = []
+        aside = self.settings.out_dir / "replaced"
+        # One language at a time in the site folder: its stylesheet step reads every page there.
         for lang in languages:
+            remove(site)  # what a failed build left
             self._language(self._data, plan, lang, paths if pages_only else [])
+            if self.shell is not None:
+                built = self.settings.out_dir / SHELL_DIR_NAME / f"{lang}.html"
+                self.shell.mkdir(parents=True, exist_ok=True)
+                os.replace(built, self.shell / built.name)
+            names, previous = publish(site, self.served, prune=False, aside=aside)
+            published += names
+            self._leftovers += previous
         if root:
-            site.mkdir(parents=True, exist_ok=True)
-            # The 404 page reads the built pages of both languages: those built elsewhere
-            # are read where they are served.
-            borrowed = [site / lang for lang in LANGUAGES if lang not in languages]
+            remove(site)
+            site.mkdir(parents=True)
+            # The 404 page reads the built pages of both languages, where they are served.
+            borrowed = [site / lang for lang in LANGUAGES]
             for link in borrowed:
                 if (self.served / link.name).is_dir():
                     link.symlink_to(self.served / link.name, target_is_directory=True)
@@ -212,17 +224,9 @@ class PreviewBuilder:
                 for link in borrowed:
                     if link.is_symlink():
                         link.unlink()
-        if self.shell is not None:
-            self.shell.mkdir(parents=True, exist_ok=True)
-            for lang in languages:
-                built = self.settings.out_dir / SHELL_DIR_NAME / f"{lang}.html"
-                if built.is_file():
-                    os.replace(built, self.shell / built.name)
-        published: list[str] = []
-        if site.is_dir():
-            published, self._leftovers = publish(
-                site, self.served, prune=root, aside=self.settings.out_dir / "replaced"
-            )
+            names, previous = publish(site, self.served, prune=True, aside=aside)
+            published += names
+            self._leftovers += previous
         return {
             "ok": True,
             "seconds": round(time.perf_counter() - started, 3),
@@ -246,9 +250,11 @@ class PreviewBuilder:
                 (docs_dir / page.path).write_text(renderer.render(page), encoding="utf-8")
             remove(self.settings.site_dir / lang)
             self.mkdocs(self.settings.out_dir / "config" / f"mkdocs.{lang}.yml")
+            write_site_stylesheet(self.settings.site_dir, purged=False)
             finish_language(data, plan, lang)
+            write_search_index(plan, lang)
         else:
-            build_language(data, plan, lang, self.mkdocs)
+            build_language(data, plan, lang, self.mkdocs, purge_stylesheet=False)
         self._staged[lang] = made_from
 
     def handle(self, request: dict[str, Any]) -> dict[str, Any]:

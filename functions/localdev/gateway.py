@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import os
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -27,6 +28,8 @@ Handler = Callable[[dict[str, Any], Any], Any]
 _TEXT_TYPES = ("application/json", "application/xml", "application/javascript")
 
 _TIMEOUT_MS = 10_000
+# An HTTP API refuses larger requests itself (413) before any function runs.
+MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
 
 
 @dataclass
@@ -60,16 +63,35 @@ def is_text(content_type: str) -> bool:
     return mimetype.startswith("text/") or mimetype in _TEXT_TYPES
 
 
+def travels_as_text(content_type: str, content_encoding: str, raw: bytes) -> bool:
+    """Whether the body goes into the event as text: a text type, not compressed (an encoded
+    body is bytes whatever its type) and UTF-8 (the event is JSON: other bytes can't be text)."""
+    if not is_text(content_type) or content_encoding.strip().lower() not in ("", "identity"):
+        return False
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def http_api_event(request: Request, route_key: str) -> dict[str, Any]:
     """The event API Gateway would give a Lambda function for this request."""
     raw = request.get_data(cache=True)
-    text = is_text(request.content_type or "")
+    text = travels_as_text(
+        request.content_type or "", request.headers.get("Content-Encoding", ""), raw
+    )
     headers: dict[str, str] = {}
     for name, value in request.headers.items():
         key = name.lower()
         # Repeated headers are joined by commas; cookies move to their own list.
         headers[key] = f"{headers[key]},{value}" if key in headers else value
     cookie_header = headers.pop("cookie", "")
+    # What CloudFront adds to every request to the API (infra/template.yaml, OriginCustomHeaders),
+    # whatever the visitor sent in its place.
+    origin = os.environ.get("ORIGIN_KEY")
+    if origin:
+        headers["x-vnb-origin"] = origin
     # What the API adds in front of the function (behind CloudFront, the viewer's address).
     headers.setdefault("x-forwarded-for", request.remote_addr or "127.0.0.1")
     headers.setdefault("x-forwarded-proto", request.scheme)
@@ -111,8 +133,28 @@ def http_api_event(request: Request, route_key: str) -> dict[str, Any]:
     return event
 
 
+def own_answer(status: int, message: str) -> Response:
+    """API Gateway's own answers (no route, too large, the function failed), as it words them."""
+    body = json.dumps({"message": message}, separators=(",", ":"))
+    return Response(body, status, mimetype="application/json")
+
+
+class InvalidResult(ValueError):
+    """A handler's answer API Gateway could not turn into HTTP (it answers 500)."""
+
+
 def http_response(result: Any) -> Response:
-    """HTTP from a handler's answer, read as HTTP APIs read payload 2.0 responses."""
+    """HTTP from a handler's answer, read as HTTP APIs read payload 2.0 responses.
+
+    Raises `InvalidResult` for what API Gateway refuses (a status that isn't one, a body
+    flagged base64 that isn't, header values with line breaks)."""
+    try:
+        return _http_response(result)
+    except (ValueError, TypeError, AttributeError) as error:
+        raise InvalidResult(f"{type(error).__name__}: {error}") from error
+
+
+def _http_response(result: Any) -> Response:
     if not isinstance(result, Mapping) or "statusCode" not in result:
         # A bare value is taken as a 200 JSON body, as AWS does.
         return Response(json.dumps(result), status=200, mimetype="application/json")
@@ -126,10 +168,16 @@ def http_response(result: Any) -> Response:
     for cookie in result.get("cookies") or []:
         headers.add("Set-Cookie", cookie)
     body = result.get("body") or ""
-    payload = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode()
+    if result.get("isBase64Encoded"):
+        payload = base64.b64decode(str(body), validate=True)
+    else:
+        payload = str(body).encode("utf-8")
     if "content-type" not in {name.lower() for name, _ in headers.items()}:
         headers["Content-Type"] = "application/json"
-    return Response(payload, status=int(result["statusCode"]), headers=headers)
+    status = int(result["statusCode"])
+    if not 100 <= status <= 599:
+        raise ValueError(f"status {status}")
+    return Response(payload, status=status, headers=headers)
 
 
 def template_routes(template: dict[str, Any]) -> dict[str, str]:

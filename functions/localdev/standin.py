@@ -119,6 +119,8 @@ def handler_environment(
         "SITE_URL": site_url,
         # Tokens of this run only (deployed: a Secrets Manager secret).
         "SIGNING_KEY": secrets.token_urlsafe(32),
+        # The header the local edge adds, as CloudFront does (deployed: a secret).
+        "ORIGIN_KEY": secrets.token_urlsafe(32),
     }
     if shell_dir is not None:
         env["SITE_SHELL_DIR"] = str(shell_dir)

@@ -11,13 +11,16 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
+from forms_api import keys
 from forms_api.domain.errors import RuleViolation
 
-from staff import audit, exports, privacy, summary
+from staff import audit, exports, privacy, resend, summary
 from staff.content import load_content
 from staff.ports import StaffStore
+from staff.retention import live
 
 StoreFactory = Callable[[argparse.Namespace], StaffStore]
+NotifierFactory = Callable[[argparse.Namespace], resend.Invoke]
 
 EPOCH = date(2020, 1, 1)  # before the program existed: "from the start"
 
@@ -30,14 +33,32 @@ def write_private(path: Path, data: bytes) -> None:
 
 
 def default_store(args: argparse.Namespace) -> StaffStore:
-    from staff.dynamo import DynamoStaffStore, local_settings
+    from staff.dynamo import DynamoStaffStore, local_idempotency_table, local_settings
 
     if args.local:
         endpoint, table, region = local_settings()
-        return DynamoStaffStore(args.table or table, endpoint_url=endpoint, region=region)
+        return DynamoStaffStore(
+            args.table or table,
+            endpoint_url=endpoint,
+            region=region,
+            idempotency_table=args.idempotency_table or local_idempotency_table(),
+        )
     if not args.table:
         raise SystemExit("Table requise / table needed: --table or TABLE_NAME.")
-    return DynamoStaffStore(args.table)
+    return DynamoStaffStore(args.table, idempotency_table=args.idempotency_table)
+
+
+def default_notifier(args: argparse.Namespace) -> resend.Invoke:
+    if args.local:
+        raise SystemExit(
+            "resend appelle la fonction notifier déployée ; le mode local n’envoie pas de"
+            " courriels. / resend calls the deployed notifier; the local mode sends no e-mail."
+        )
+    if not args.notifier:
+        raise SystemExit(
+            "Fonction requise / function needed: --notifier or NOTIFIER_FUNCTION_NAME."
+        )
+    return resend.LambdaNotifier(args.notifier)
 
 
 def _common() -> argparse.ArgumentParser:
@@ -49,6 +70,11 @@ def _common() -> argparse.ArgumentParser:
         "--table",
         default=os.environ.get("TABLE_NAME"),
         help="program table name (default: $TABLE_NAME)",
+    )
+    common.add_argument(
+        "--idempotency-table",
+        default=os.environ.get("IDEMPOTENCY_TABLE_NAME"),
+        help="idempotency table name, for privacy erase (default: $IDEMPOTENCY_TABLE_NAME)",
     )
     return common
 
@@ -92,6 +118,23 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--language", choices=("fr", "en"), default="fr")
     preview.add_argument("--kind", choices=("registration", "waitlist"), default="registration")
     preview.add_argument("--branch", default="mauricie")
+
+    refused = commands.add_parser(
+        "mail-refused", parents=[common], help="e-mails SES refused for good, by month"
+    )
+    refused.add_argument(
+        "--month", default=None, help="YYYY-MM of the registrations (default: this month)"
+    )
+
+    again = commands.add_parser(
+        "resend", parents=[common], help="hand registrations to the notifier again"
+    )
+    again.add_argument("--reference", action="append", required=True, help="repeatable")
+    again.add_argument(
+        "--notifier",
+        default=os.environ.get("NOTIFIER_FUNCTION_NAME"),
+        help="notifier function name (default: $NOTIFIER_FUNCTION_NAME)",
+    )
 
     request = commands.add_parser("privacy", help="privacy requests: find, export, erase")
     actions = request.add_subparsers(dest="action", required=True)
@@ -147,6 +190,11 @@ def run_privacy(args: argparse.Namespace, store: StaffStore) -> int:
         for pk, sk in findings.keys:
             print(f"  {pk}  {sk}  ({findings.items[(pk, sk)].get('kind', '')})")
         print(f"{count} élément(s) trouvé(s) / item(s) found")
+        if findings.expired:
+            print(
+                f"(+{len(findings.expired)} élément(s) au-delà de la conservation, en attente"
+                " de suppression automatique / past retention, awaiting automatic deletion)"
+            )
         audit.record(store, "privacy_find", count, lookup=lookup.kind)
         return 0
     if args.action == "export":
@@ -155,15 +203,49 @@ def run_privacy(args: argparse.Namespace, store: StaffStore) -> int:
         audit.record(store, "privacy_export", count, lookup=lookup.kind)
         print(f"{count} élément(s) / item(s) → {args.output}")
         return 0
+    erasable = findings.erasable_keys
+    records = len(findings.idempotency_keys)
     if not args.yes:
-        for pk, sk in findings.keys:
+        for pk, sk in erasable:
             print(f"  {pk}  {sk}")
-        print(f"{count} élément(s) à effacer : relancez avec --yes. / to erase: rerun with --yes.")
+        if records:
+            print(f"  + {records} enregistrement(s) d’idempotence / idempotency record(s)")
+        total = len(erasable) + records
+        print(f"{total} élément(s) à effacer : relancez avec --yes. / to erase: rerun with --yes.")
         return 0
-    deleted = privacy.erase(store, findings)
+    try:
+        deleted = privacy.erase(store, findings)
+    except RuntimeError as error:  # IdempotencyTableUnknown: nothing was deleted
+        print(error, file=sys.stderr)
+        return 2
     audit.record(store, "privacy_erase", deleted, lookup=lookup.kind)
     print(f"{deleted} élément(s) effacé(s) / item(s) erased")
     return 0
+
+
+def run_mail_refused(args: argparse.Namespace, store: StaffStore) -> int:
+    """The month's refusals: reference, which mail, branch and SES's code (no address)."""
+    month = args.month or audit.utc_now().strftime("%Y-%m")
+    refusals = list(live(store.partition(keys.mail_refused_partition(month)), audit.utc_now()))
+    for item in refusals:
+        print(
+            f"  {item.get('reference')}  {item.get('purpose')}  {item.get('branch')}"
+            f"  {item.get('error_code')}  {item.get('refused_at')}"
+        )
+    print(f"{len(refusals)} courriel(s) refusé(s) / e-mail(s) refused ({month})")
+    return 0
+
+
+def run_resend(args: argparse.Namespace, store: StaffStore, invoke: resend.Invoke) -> int:
+    result = resend.resend(store, args.reference, invoke, audit.utc_now())
+    for reference in result.handed_over:
+        print(f"  {reference}  transmis / handed over")
+    for reference in result.failed:
+        print(f"  {reference}  ÉCHEC / FAILED (journaux du notifier / notifier logs)")
+    for reference in result.not_found:
+        print(f"  {reference}  introuvable / not found")
+    audit.record(store, "resend", len(result.handed_over))
+    return 1 if result.failed else 2 if result.not_found and not result.handed_over else 0
 
 
 def run_mail_preview(args: argparse.Namespace) -> int:
@@ -190,7 +272,11 @@ def run_mail_preview(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: Sequence[str] | None = None, store_factory: StoreFactory = default_store) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    store_factory: StoreFactory = default_store,
+    notifier_factory: NotifierFactory = default_notifier,
+) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "mail-preview":
         return run_mail_preview(args)
@@ -203,4 +289,8 @@ def main(argv: Sequence[str] | None = None, store_factory: StoreFactory = defaul
         return run_export(args, store)
     if args.command == "summary":
         return run_summary(args, store)
+    if args.command == "mail-refused":
+        return run_mail_refused(args, store)
+    if args.command == "resend":
+        return run_resend(args, store, notifier_factory(args))
     return run_privacy(args, store)

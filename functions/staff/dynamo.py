@@ -1,4 +1,5 @@
-"""The DynamoDB adapter of the staff commands: the only boto3 importer of this package.
+"""The DynamoDB adapter of the staff commands: their only DynamoDB client (`resend` has the
+Lambda one).
 
 In production it uses the staff member's default boto3 credentials; with
 `--local` it points at the local stand-in whose address the local mode writes
@@ -26,6 +27,10 @@ class LocalModeNotRunning(RuntimeError):
     """`--local` was asked for but the local mode has not written its address."""
 
 
+class IdempotencyTableUnknown(RuntimeError):
+    """An erasure has idempotency records to delete but no idempotency table was named."""
+
+
 def local_settings(path: Path | None = None) -> tuple[str, str, str]:
     """(endpoint URL, program table name, region) of the running local mode, read through
     the module that writes its state file."""
@@ -40,13 +45,26 @@ def local_settings(path: Path | None = None) -> tuple[str, str, str]:
     return running.dynamodb_endpoint, running.tables["ProgramTable"], running.region
 
 
+def local_idempotency_table(path: Path | None = None) -> str | None:
+    """The running local mode's idempotency table, if it has one."""
+    from localdev import state
+
+    running = state.read(path or state.STATE_FILE)
+    return None if running is None else running.tables.get("IdempotencyTable")
+
+
 class DynamoStaffStore:
     """StaffStore over one DynamoDB table; the client is created on first use."""
 
     def __init__(
-        self, table_name: str, endpoint_url: str | None = None, region: str | None = None
+        self,
+        table_name: str,
+        endpoint_url: str | None = None,
+        region: str | None = None,
+        idempotency_table: str | None = None,
     ) -> None:
         self._table_name = table_name
+        self.idempotency_table = idempotency_table
         self._endpoint_url = endpoint_url
         self._region = region
         self._table: Any = None
@@ -136,11 +154,27 @@ class DynamoStaffStore:
             return {reference: level for reference, level in results if level is not None}
 
     def delete(self, keys: Iterable[Key]) -> int:
+        # DeleteItem, not BatchWriteItem: the staff policy allows no call that can also put.
         count = 0
-        with self.table.batch_writer() as batch:
-            for pk, sk in keys:
-                batch.delete_item(Key={"pk": pk, "sk": sk})
-                count += 1
+        for pk, sk in keys:
+            self.table.delete_item(Key={"pk": pk, "sk": sk})
+            count += 1
+        return count
+
+    def delete_idempotency_records(self, ids: Iterable[str]) -> int:
+        ids = list(ids)
+        if not ids:
+            return 0
+        if self.idempotency_table is None:
+            raise IdempotencyTableUnknown(
+                "Table d’idempotence requise / idempotency table needed:"
+                " --idempotency-table or IDEMPOTENCY_TABLE_NAME."
+            )
+        count = 0
+        for record_id in ids:
+            # The resource's client converts Python values, as for the program table.
+            self.client.delete_item(TableName=self.idempotency_table, Key={"id": record_id})
+            count += 1
         return count
 
     def put_audit(self, item: Item) -> None:

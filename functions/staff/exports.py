@@ -11,14 +11,16 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from content_model import Content
 from forms_api import keys
 
+from staff.audit import utc_now
 from staff.ports import Item, StaffStore
+from staff.retention import live
 
 # (stored attribute, header, code table whose label replaces the code)
 COLUMNS: tuple[tuple[str, str, str | None], ...] = (
@@ -91,7 +93,15 @@ def gsi1_range(start: date, end: date) -> tuple[str, str]:
 
 
 def export_branch(
-    store: StaffStore, branch: str, start: date, end: date, content: Content, language: str = "fr"
+    store: StaffStore,
+    branch: str,
+    start: date,
+    end: date,
+    content: Content,
+    language: str = "fr",
+    now: datetime | None = None,
 ) -> tuple[bytes, int]:
+    """The branch's registrations still within their retention (see `retention`)."""
     low, high = gsi1_range(start, end)
-    return to_csv(store.branch_registrations(branch, low, high), content, language)
+    registrations = live(store.branch_registrations(branch, low, high), now or utc_now())
+    return to_csv(registrations, content, language)

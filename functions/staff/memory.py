@@ -15,9 +15,12 @@ from staff.ports import Item, Key
 
 
 class MemoryStaffStore:
-    def __init__(self, items: Iterable[Item] = (), actor: str = "test") -> None:
+    def __init__(
+        self, items: Iterable[Item] = (), actor: str = "test", idempotency: Iterable[str] = ()
+    ) -> None:
         self.items: dict[Key, Item] = {}
         self.audits: list[Item] = []
+        self.idempotency: set[str] = set(idempotency)
         self._actor = actor
         for item in items:
             self.put(item)
@@ -64,6 +67,14 @@ class MemoryStaffStore:
         count = 0
         for key in keys:
             if self.items.pop(key, None) is not None:
+                count += 1
+        return count
+
+    def delete_idempotency_records(self, ids: Iterable[str]) -> int:
+        count = 0
+        for record_id in ids:
+            if record_id in self.idempotency:
+                self.idempotency.discard(record_id)
                 count += 1
         return count
 

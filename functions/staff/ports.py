@@ -33,7 +33,12 @@ class StaffStore(Protocol):
         ...
 
     def delete(self, keys: Iterable[Key]) -> int:
-        """Delete the items; returns how many were deleted."""
+        """Delete the items (DeleteItem, one by one: never a call that can also write);
+        returns how many were deleted."""
+        ...
+
+    def delete_idempotency_records(self, ids: Iterable[str]) -> int:
+        """Delete Powertools idempotency records by `id`; returns how many were deleted."""
         ...
 
     def put_audit(self, item: Item) -> None: ...

@@ -7,12 +7,19 @@ uniqueness guard item, a reference directly; each registration found then leads
 to its partition (linked assessments), its NEQ guard and its e-mail's other
 registrations. Assessments taken without registering (`pk=ASM#…`) hold answers
 only, no identity, and cannot be tied to a person: they are not looked for.
+
+Also tied to the person: the daily mail counters of their address (`MAILCOUNT#`, kept two
+days), the mails SES refused for them (`MAILREFUSED#`) and each registration's
+Powertools idempotency record (its `idempotency_key`, in the idempotency table, kept an
+hour). Records past their retention (`expires_at`) are not shown as held, but an
+erasure deletes them too rather than wait for DynamoDB's TTL.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +27,13 @@ from forms_api import keys
 from forms_api.domain.rules import normalise_neq
 from forms_api.keys import email_hash
 
+from staff.audit import utc_now
 from staff.ports import Item, Key, StaffStore
+from staff.retention import is_expired
+
+# Days back a mail counter may still exist: it lives two days, and TTL can lag.
+MAIL_COUNT_DAYS = 7
+MAIL_PURPOSES = ("merchant", "branch")
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,13 @@ class Lookup:
 
 @dataclass
 class Findings:
+    """What is held (`items`, within retention), what outlived it and awaits DynamoDB's
+    TTL (`expired`), and the registrations' idempotency records (ids)."""
+
     items: dict[Key, Item] = field(default_factory=dict)
+    expired: dict[Key, Item] = field(default_factory=dict)
+    idempotency_keys: set[str] = field(default_factory=set)
+    now: datetime = field(default_factory=utc_now)
 
     @property
     def keys(self) -> list[Key]:
@@ -51,13 +70,20 @@ class Findings:
             {str(item["reference"]) for item in self.items.values() if item.get("reference")}
         )
 
+    @property
+    def erasable_keys(self) -> list[Key]:
+        return sorted({*self.items, *self.expired})
+
     def add(self, item: Item) -> None:
-        self.items[(str(item["pk"]), str(item["sk"]))] = item
+        key = (str(item["pk"]), str(item["sk"]))
+        (self.expired if is_expired(item, self.now) else self.items)[key] = item
+        if keys.is_registration(item) and item.get("idempotency_key"):
+            self.idempotency_keys.add(str(item["idempotency_key"]))
 
 
-def find(store: StaffStore, lookup: Lookup) -> Findings:
+def find(store: StaffStore, lookup: Lookup, now: datetime | None = None) -> Findings:
     """Every item held about the subject of the request."""
-    findings = Findings()
+    findings = Findings(now=now or utc_now())
     pending: list[str] = []
     seen_refs: set[str] = set()
     seen_hashes: set[str] = set()
@@ -72,6 +98,12 @@ def find(store: StaffStore, lookup: Lookup) -> Findings:
             for pk, _sk in store.keys_by_email_hash(address_hash)
             if (reference := keys.reference_of(pk)) is not None
         )
+        for days_back in range(MAIL_COUNT_DAYS):
+            day = (findings.now - timedelta(days=days_back)).strftime("%Y-%m-%d")
+            key = keys.mail_count_of_hash(address_hash, day)
+            counter = store.get(key["pk"], key["sk"])
+            if counter is not None:
+                findings.add(counter)
 
     def follow_neq(neq: str) -> None:
         if not neq or neq in seen_neqs:
@@ -103,6 +135,12 @@ def find(store: StaffStore, lookup: Lookup) -> Findings:
                     follow_email(email_hash(str(item["email"])))
                 if item.get("neq"):
                     follow_neq(normalise_neq(str(item["neq"])))
+                if item.get("created_at"):
+                    for purpose in MAIL_PURPOSES:
+                        key = keys.mail_refused(str(item["created_at"]), reference, purpose)
+                        refusal = store.get(key["pk"], key["sk"])
+                        if refusal is not None:
+                            findings.add(refusal)
     return findings
 
 
@@ -129,5 +167,9 @@ def to_json(findings: Findings, generated_at: str) -> str:
 
 
 def erase(store: StaffStore, findings: Findings) -> int:
-    """Delete the registrations, their NEQ guards and linked assessments found."""
-    return store.delete(findings.keys)
+    """Delete everything found, expired or not, and the registrations' idempotency records.
+
+    The idempotency records go first: a failure there leaves the registrations in place to
+    erase again, never an idempotency record that outlives its registration."""
+    deleted = store.delete_idempotency_records(sorted(findings.idempotency_keys))
+    return deleted + store.delete(findings.erasable_keys)

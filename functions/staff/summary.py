@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from content_model import Content
 
+from staff.audit import utc_now
 from staff.exports import gsi1_range
 from staff.ports import Item, StaffStore
+from staff.retention import live
 
 
 @dataclass(frozen=True)
@@ -80,13 +82,16 @@ def collect(
     start: date,
     end: date,
     with_levels: bool = True,
+    now: datetime | None = None,
 ) -> tuple[list[Item], dict[str, str]]:
-    """Every branch's registrations in the range, and each one's assessment level."""
+    """Every branch's registrations in the range still within their retention, and each
+    one's assessment level."""
     low, high = gsi1_range(start, end)
+    moment = now or utc_now()
     registrations = [
         item
         for branch in content.branch_ids
-        for item in store.branch_registrations(branch, low, high)
+        for item in live(store.branch_registrations(branch, low, high), moment)
     ]
     levels: dict[str, str] = {}
     if with_levels:

@@ -106,7 +106,13 @@
   }
 
   function questionsOf(section) {
-    return Array.prototype.slice.call(section.querySelectorAll("fieldset[data-question]"));
+    return Array.prototype.slice.call(section.querySelectorAll("fieldset")).filter(function (fieldset) {
+      return fieldset.querySelector('input[type="radio"][name^="answers."]');
+    });
+  }
+
+  function questionName(fieldset) {
+    return fieldset.querySelector('input[type="radio"]').name;
   }
 
   function chosen(fieldset) {
@@ -165,24 +171,43 @@
     });
   }
 
+  /* The server's step summaries (a file of the site's assets, fetched after the first
+     paint: the page itself must fit the first round trip). */
+  var stepSummaries = null;
+
+  function loadStepSummaries(form) {
+    if (!form.dataset.stepErrors || !window.fetch) return;
+    fetch(form.dataset.stepErrors, { credentials: "same-origin" })
+      .then(function (response) { return response.ok ? response.text() : ""; })
+      .then(function (html) {
+        if (html) stepSummaries = new DOMParser().parseFromString(html, "text/html");
+      })
+      .catch(function () { /* offline: the messages next to the questions still show */ });
+  }
+
   /* Unanswered questions of a step: show the server's messages and summary lines. */
   function checkStep(form, section) {
     clearStepErrors(form);
     var missing = questionsOf(section).filter(function (fieldset) { return !chosen(fieldset); });
     if (!missing.length) return true;
-    var template = document.getElementById("asm-error-summary");
-    var summary = template.content.firstElementChild.cloneNode(true);
-    summary.dataset.vnbStep = "yes";
-    var names = missing.map(function (fieldset) { return fieldset.dataset.question; });
-    summary.querySelectorAll("li[data-field]").forEach(function (item) {
-      if (names.indexOf(item.dataset.field) < 0) item.remove();
-    });
     missing.forEach(function (fieldset) {
       var box = fieldset.closest(".vnb-field");
       box.classList.add("vnb-field--error");
       fieldset.setAttribute("aria-invalid", "true");
       var message = box.querySelector(".vnb-error-message");
       if (message) message.hidden = false;
+    });
+    var template = stepSummaries &&
+      stepSummaries.querySelector('template[data-dimension="' + section.dataset.dimension + '"]');
+    if (!template) {
+      missing[0].querySelector("input").focus();
+      return false;
+    }
+    var summary = document.importNode(template.content.firstElementChild, true);
+    summary.dataset.vnbStep = "yes";
+    var names = missing.map(questionName);
+    summary.querySelectorAll("li[data-field]").forEach(function (item) {
+      if (names.indexOf(item.dataset.field) < 0) item.remove();
     });
     form.before(summary);
     summary.focus();
@@ -244,6 +269,7 @@
     var all = steps(form);
     if (all.length < 2) return;
     var start = restoreAssessment(form);
+    loadStepSummaries(form);
     form.classList.add("vnb-stepped");
     var progress = document.createElement("p");
     progress.className = "vnb-progress";

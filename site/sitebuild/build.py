@@ -24,9 +24,11 @@ from .feeds import write_feed
 from .notfound import write_not_found_page
 from .pages import HREFLANG, SitePlan, plan_site
 from .render import make_environment, stage_language
+from .search import header_link, write_search_index, write_search_indexes
 from .settings import REPO_ROOT, BuildSettings
 from .shell import SHELL_DIR_NAME, export_shell, stage_shell_page
 from .social import write_social_image
+from .stylesheet import write_site_stylesheet
 
 BASE_CONFIG = REPO_ROOT / "mkdocs.yml"
 # Not --quiet: it drops MkDocs' warnings before --strict counts them (a broken link passed).
@@ -66,7 +68,12 @@ def language_config(data: Content, plan: SitePlan, lang: Language) -> dict[str, 
     ]
     config["extra"] = {
         **config.get("extra", {}),
-        "vnb": {"lang": lang, "strings": strings, "footer": footer},
+        "vnb": {
+            "lang": lang,
+            "strings": strings,
+            "footer": footer,
+            "search": header_link(plan, lang),
+        },
     }
     return config
 
@@ -192,16 +199,22 @@ def build_language(
     plan: SitePlan,
     lang: Language,
     generate: Callable[[Path], None] = run_generator,
+    purge_stylesheet: bool = True,
 ) -> list[str]:
-    """One language into `site_dir/lang` (replaced), the rest of the site untouched.
+    """One language into `site_dir/lang` (replaced), for a site folder holding no other
+    language (the stylesheet step reads every page there: the preview builds one language
+    per folder).
 
-    `generate` runs MkDocs on the language's configuration (the preview keeps one warm).
+    `generate` runs MkDocs on the language's configuration (the preview keeps one warm);
+    `purge_stylesheet=False` joins the stylesheets without the purge (the preview: no Node).
     Returns the placeholders the language's pages show.
     """
     placeholders, config = prepare_language(data, plan, lang)
     shutil.rmtree(plan.settings.site_dir / lang, ignore_errors=True)
     generate(config)
+    write_site_stylesheet(plan.settings.site_dir, purged=purge_stylesheet)
     finish_language(data, plan, lang)
+    write_search_index(plan, lang)
     return placeholders
 
 
@@ -226,7 +239,10 @@ def build(settings: BuildSettings) -> BuildResult:
     settings.site_dir.mkdir(parents=True)
     shutil.rmtree(settings.out_dir / SHELL_DIR_NAME, ignore_errors=True)
     _run_generators(configs)
+    # Before the shells are exported: their links name the purged, fingerprinted stylesheet.
+    write_site_stylesheet(settings.site_dir)
     for lang in LANGUAGES:
         finish_language(data, plan, lang)
+    write_search_indexes(plan)  # both languages side by side
     finish_site(data, plan)
     return BuildResult(plan, placeholders, time.perf_counter() - started)

@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 import jinja2
 import yaml
 from content_model import PLACEHOLDER, Content, DataError, Language
-from forms_api.rendering import site_form
+from forms_api.rendering import STEP_ERRORS, site_form, step_errors
 
 from .history import front_matter_date, last_changes
 from .pages import HREFLANG, Page, SitePlan
@@ -140,9 +140,9 @@ class Renderer:
             return rel + (f"#{anchor}" if anchor else "")
 
         def asset(name: str) -> str:
-            """A relative address of a file in this language's assets/ (served from the page)."""
-            depth = page.path.count("/") + (0 if page.path.endswith("index.md") else 1)
-            return "../" * depth + "assets/" + name
+            """The address of a file in this language's assets/, from the host's root: raw
+            HTML that Zensical would rewrite if it were relative (its pages then lost it)."""
+            return f"{self.plan.settings.base_path}{self.lang}/assets/{name}"
 
         def form(name: str) -> str:
             """The forms API's own partial: the site's form and its no-JS answers share markup."""
@@ -161,6 +161,7 @@ class Renderer:
             "regions": self.data.regions,
             "sectors": self.data.sectors,
             "branches": self.data.branches,
+            "municipalities": self.data.municipalities,
             "api_base_url": self.plan.settings.api_base_url,
             # The newsroom prints the short links as absolute addresses to paste.
             "site_url": self.plan.settings.site_url,
@@ -250,4 +251,8 @@ def stage_language(data: Content, plan: SitePlan, lang: Language, docs_dir: Path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(renderer.render(page), encoding="utf-8")
     shutil.copytree(ASSETS_DIR, docs_dir / "assets")
+    # The assessment's step checks, fetched by its script after the first paint.
+    (docs_dir / "assets" / STEP_ERRORS).write_text(
+        step_errors(plan.settings.data_dir, lang), encoding="utf-8"
+    )
     return renderer.placeholders

@@ -1,6 +1,8 @@
-"""Prints Lighthouse 12.2.3 mobile scores and render-path weights of the form pages, served by
-the local mode (site built for its own address, the API behind the same origin), then the same
-files on the same address gzipped as the CDN serves them (the local mode does not compress).
+"""Prints the render-path weights of the form pages and of the pages the forms API answers a
+form post with, and Lighthouse 12.2.3 mobile scores (with LCP and CLS) of the form pages,
+served by the local mode (site built for its own address, the API behind the same origin),
+then the same files on the same address gzipped as the CDN serves them (the local mode
+does not compress).
 
     .venv/bin/python tests/benchmarks/bench_forms_lighthouse.py [--runs 1]
 
@@ -13,17 +15,47 @@ import argparse
 import json
 import sys
 import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "tests" / "benchmarks"))
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
+sys.path.insert(0, str(REPO / "tests" / "integration"))
 
-from bench_site import lighthouse, render_path_weight  # noqa: E402
+from bench_site import BUDGET, lighthouse, render_path, weights  # noqa: E402
 from browser import static_server  # noqa: E402
+from forms_events import as_form, valid_registration  # noqa: E402
 from localdev.process import LocalModeProcess  # noqa: E402
 
 PAGES = ("fr/inscription/", "en/register/", "fr/bilan-numerique/", "en/digital-assessment/")
+
+
+def post(url: str, fields: dict[str, str]) -> bytes:
+    request = urllib.request.Request(
+        url,
+        data=urlencode(fields).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body: bytes = response.read()
+    except urllib.error.HTTPError as error:  # the form again, with its errors
+        body = error.read()
+    return body
+
+
+def answer_pages(base: str) -> dict[str, bytes]:
+    registration = as_form(valid_registration())
+    return {
+        "registration answer (fr)": post(base + "api/registrations", registration),
+        "registration errors (en)": post(
+            base + "api/registrations", {**registration, "email": "x", "language": "en"}
+        ),
+        "assessment errors (fr)": post(base + "api/assessments", {"language": "fr"}),
+    }
 
 
 def main() -> int:
@@ -35,13 +67,13 @@ def main() -> int:
         site = out / "build" / "site"
         with LocalModeProcess(["--out", str(out / "build")]) as local:
             state = local.start(timeout=240)
+            print(f"render path (gzip B: html + stylesheets + classic scripts; budget {BUDGET}):")
             for page in PAGES:
-                w = render_path_weight(site, page)
-                print(
-                    f"render path /{page}: {sum(w.values()) / 1024:.1f} KB gzip "
-                    f"(html {w['html'] / 1024:.1f}, css {w['css'] / 1024:.1f}, "
-                    f"js {w['js'] / 1024:.1f})"
-                )
+                w = weights(site, page)
+                print(f"  /{page}: {sum(w.values())} {w}")
+            for name, html in answer_pages(state.url).items():
+                w = render_path(site, "/api/", html)
+                print(f"  {name}: {sum(w.values())} {w}")
             _scores(state.url, "local mode", args.runs, out)
         # The same build on the same address (its canonical URLs), compressed like the CDN.
         port = int(state.url.rstrip("/").rsplit(":", 1)[1])
@@ -51,7 +83,7 @@ def main() -> int:
 
 
 def _scores(base: str, served_by: str, runs: int, out: Path) -> None:
-    for page in PAGES[:3]:
+    for page in PAGES:
         for run in range(runs):
             result = lighthouse(base + page, out / "lh.json")
             print(

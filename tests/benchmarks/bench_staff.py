@@ -105,6 +105,7 @@ class FakeContext:
 def notifier_batch(count: int) -> None:
     """One stream batch of `count` new registrations through the notifier, then its retry."""
     os.environ.update(
+        TABLE_NAME="program",
         IDEMPOTENCY_TABLE_NAME="idempotency",
         MAIL_SENDER="inscriptions@example.org",
         BRANCH_NOTICE_FALLBACK="succursales@example.org",

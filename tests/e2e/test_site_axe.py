@@ -32,6 +32,7 @@ PAGE_TYPES = {
     "privacy": ("fr/confidentialite/", "en/privacy/"),
     "accessibility": ("fr/accessibilite/", "en/accessibility/"),
     "contact": ("fr/contact/", "en/contact/"),
+    "search": ("fr/recherche/", "en/search/"),
     "not found": ("fr/404.html", "en/404.html"),
 }
 CASES = [

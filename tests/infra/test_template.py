@@ -231,7 +231,8 @@ def test_forms_functions_may_only_write_items_and_read_one() -> None:
         for statement in statements(role):
             assert "*" not in as_list(statement["Resource"]), statement
             if "secretsmanager:GetSecretValue" in as_list(statement["Action"]):
-                assert statement["Resource"] == {"Ref": "FormsSigningSecret"}
+                secrets = [{"Ref": "FormsSigningSecret"}, {"Ref": "OriginSecret"}]
+                assert all(r in secrets for r in as_list(statement["Resource"])), statement
 
 
 # ---------------------------------------------------------------- the site at the edge

@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from forms_events import FakeContext, as_form, form_event, valid_registration
+from forms_events import (
+    FakeContext,
+    as_form,
+    check_then_send_form,
+    follow,
+    form_event,
+    valid_registration,
+)
 from forms_support import REPO
 
 pytestmark = pytest.mark.browser
@@ -42,11 +49,20 @@ def browser_page() -> Iterator[Any]:
 def pages(forms_env: Path) -> dict[str, dict[str, Any]]:
     from forms_api.handlers import assessment, registration
 
+    def register(event: dict[str, Any]) -> dict[str, Any]:
+        return dict(registration.lambda_handler(event, FakeContext()))
+
+    def assess(event: dict[str, Any]) -> dict[str, Any]:
+        return dict(assessment.lambda_handler(event, FakeContext()))
+
     def reg(fields: dict[str, str]) -> dict[str, Any]:
-        return registration.lambda_handler(form_event("/registrations", fields), FakeContext())
+        return register(form_event("/registrations", fields))
 
     def asm(fields: dict[str, str]) -> dict[str, Any]:
-        return assessment.lambda_handler(form_event("/assessments", fields), FakeContext())
+        return assess(form_event("/assessments", fields))
+
+    def then(response: dict[str, Any], handler: Any) -> dict[str, Any]:
+        return follow(response, handler)
 
     bad = as_form(valid_registration(email="x", phone="1", language="en"))
     del bad["consent"]
@@ -55,12 +71,14 @@ def pages(forms_env: Path) -> dict[str, dict[str, Any]]:
     questions = load_program_data(forms_env).questionnaire.questions
     full = {f"answers.{qid}": q.options[1].code for qid, q in questions.items()}
     partial = dict(list(full.items())[3:])
+    fields = as_form(valid_registration())
+    sent = check_then_send_form(register, "/registrations", fields)
     return {
-        "registration confirmation": reg(as_form(valid_registration())),
+        "check your answers": then(reg(fields), register),
+        "registration confirmation": then(sent, register),
         "registration errors (en)": reg(bad),
-        "duplicate": reg(as_form(valid_registration(email="b@example.ca"))),
         "ineligible": reg(as_form(valid_registration(neq="2234567890", employees=300))),
-        "assessment result": asm({**full, "language": "en"}),
+        "assessment result": then(asm({**full, "language": "en"}), assess),
         "assessment errors": asm({**partial, "language": "fr"}),
     }
 

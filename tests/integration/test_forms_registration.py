@@ -727,3 +727,64 @@ def test_answer_pages_are_pages_of_the_site_when_its_shell_is_there(
     # The language switch goes to the equivalent form in the other language.
     assert '<a href="/fr/inscription/">switch</a>' in page
     assert "<title>Error: Register for the program – Virage numérique bleu</title>" in page
+
+
+def test_after_a_privacy_erasure_a_resubmission_is_stored_again(dynamodb: Any) -> None:
+    """Within the idempotency window, a resubmission must not answer 201 with the erased
+    reference while storing nothing: the erasure deletes the idempotency record too."""
+    from staff import privacy
+    from staff.dynamo import DynamoStaffStore
+
+    first = response_json(send(valid_registration()))["reference"]
+    (stored,) = registrations(dynamodb)
+    record_id = stored["idempotency_key"]["S"]
+    ids = [i["id"]["S"] for i in items(dynamodb, "IdempotencyTable")]
+    assert record_id in ids  # the registration names the very record that remembers it
+
+    store = DynamoStaffStore(
+        TABLES["ProgramTable"],
+        region="ca-central-1",
+        idempotency_table=TABLES["IdempotencyTable"],
+    )
+    findings = privacy.find(store, privacy.Lookup(email="josee.cote@example.ca"))
+    privacy.erase(store, findings)
+    assert registrations(dynamodb) == []
+    assert items(dynamodb, "IdempotencyTable") == []
+
+    again = send(valid_registration())
+    assert again["statusCode"] == 201
+    second = response_json(again)["reference"]
+    assert second != first
+    assert [i["reference"]["S"] for i in registrations(dynamodb)] == [second]
+
+
+def test_the_api_answers_only_requests_that_came_through_the_edge(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from forms_api.settings import get_settings
+
+    monkeypatch.setenv("ORIGIN_KEY", "the-edge-says-so")
+    get_settings.cache_clear()
+    direct = post(json_event(PATH, valid_registration()))
+    assert direct["statusCode"] == 403
+    forged = post(json_event(PATH, valid_registration(), headers={"x-vnb-origin": "guess"}))
+    assert forged["statusCode"] == 403
+    edge = {"x-vnb-origin": "the-edge-says-so"}
+    through = post(json_event(PATH, valid_registration(), headers=edge))
+    assert through["statusCode"] == 200
+    assert registrations(dynamodb) == []
+
+
+def test_html_answers_carry_the_sites_security_headers(
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from forms_api.settings import get_settings
+
+    monkeypatch.setenv("CONTENT_SECURITY_POLICY", "default-src 'self';\n  object-src 'none'")
+    get_settings.cache_clear()
+    page = post(form_event(PATH, as_form(valid_registration(email="x"))))
+    headers = page["headers"]
+    assert headers["Content-Security-Policy"] == "default-src 'self'; object-src 'none'"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Strict-Transport-Security"].startswith("max-age=")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import gzip
 import json
 import os
 from pathlib import Path
@@ -44,6 +45,18 @@ def bare_handler(event: dict[str, Any], context: Any) -> list[int]:
     return [1, 2]
 
 
+def bad_base64_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return {"statusCode": 200, "body": "not base64!", "isBase64Encoded": True}
+
+
+def bad_status_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return {"statusCode": "soon", "body": "{}"}
+
+
+def header_injection_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return {"statusCode": 200, "headers": {"X-Echo": "a\r\nSet-Cookie: b=c"}, "body": "{}"}
+
+
 def _routes() -> dict[str, str]:
     return {
         "ANY /api/echo": f"{__name__}.echo_handler",
@@ -51,6 +64,9 @@ def _routes() -> dict[str, str]:
         "POST /api/redirect": f"{__name__}.redirect_handler",
         "ANY /api/failing": f"{__name__}.failing_handler",
         "ANY /api/bare": f"{__name__}.bare_handler",
+        "GET /api/bad-base64": f"{__name__}.bad_base64_handler",
+        "GET /api/bad-status": f"{__name__}.bad_status_handler",
+        "GET /api/header-injection": f"{__name__}.header_injection_handler",
         "POST /api/missing": "no_such_package.handlers.lambda_handler",
     }
 
@@ -137,6 +153,73 @@ def test_form_posts_and_binary_bodies_arrive_base64_encoded_as_on_aws(client: Cl
     raw = bytes(range(256))
     client.post("/api/echo", data=raw, content_type="application/octet-stream")
     assert base64.b64decode(SEEN["event"]["body"]) == raw
+
+
+def test_bodies_that_cannot_travel_as_text_arrive_base64_encoded(client: Client) -> None:
+    # The event is JSON: bytes that aren't UTF-8 can't be its text, whatever the type says.
+    raw = b'{"legal_name": "Caf\xe9"}'
+    assert client.post("/api/echo", data=raw, content_type="application/json").status_code == 200
+    event = SEEN["event"]
+    assert event["isBase64Encoded"] is True
+    assert base64.b64decode(event["body"]) == raw
+
+
+def test_a_compressed_body_is_passed_on_as_sent_with_its_encoding(client: Client) -> None:
+    for encoding, raw in (("gzip", gzip.compress(b'{"a": 1}')), ("br", b'{"a": 1}')):
+        response = client.post(
+            "/api/echo",
+            data=raw,
+            headers={"Content-Type": "application/json", "Content-Encoding": encoding},
+        )
+        assert response.status_code == 200
+        event = SEEN["event"]
+        # Not decompressed: the function sees the bytes and the header the client sent.
+        assert event["headers"]["content-encoding"] == encoding
+        assert event["isBase64Encoded"] is True
+        assert base64.b64decode(event["body"]) == raw
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/%00",
+        "/api/echo%00",
+        "/api/echo%0d%0a",
+        "/api/registrations%0d%0a",
+        "/api/%0d%0aSet-Cookie:%20a=b",
+        "/api/%ff",
+        "/api/echo/%2e%2e",
+        "/api/%e2%80%ae",
+    ],
+)
+def test_paths_with_encoded_control_characters_are_no_route(client: Client, path: str) -> None:
+    SEEN.clear()
+    for method in ("GET", "POST", "HEAD"):
+        response = client.open(path, method=method, data=b"{}")
+        assert response.status_code == 404
+        assert "Set-Cookie" not in response.headers
+        if method != "HEAD":
+            assert response.get_json() == {"message": "Not Found"}
+    assert "event" not in SEEN
+
+
+def test_a_request_past_the_http_api_payload_limit_never_reaches_the_function(
+    client: Client,
+) -> None:
+    SEEN.clear()
+    big = b"x" * (10 * 1024 * 1024 + 1)
+    response = client.post("/api/echo", data=big, content_type="application/json")
+    assert response.status_code == 413
+    assert response.get_json() == {"message": "Request Entity Too Large"}
+    assert "event" not in SEEN
+
+
+def test_an_answer_api_gateway_cannot_send_is_its_500(client: Client) -> None:
+    for path in ("/api/bad-base64", "/api/bad-status", "/api/header-injection"):
+        response = client.get(path)
+        assert response.status_code == 500, path
+        assert response.get_json() == {"message": "Internal Server Error"}
+        assert "Set-Cookie" not in response.headers
 
 
 def test_a_request_without_body_or_query_has_neither(client: Client) -> None:
@@ -266,3 +349,27 @@ def test_short_links_redirect_from_the_data_file_keeping_the_campaign(site: Path
     )
     os.utime(links, ns=(1, 10**18))
     assert client.get("/register").headers["Location"] == "/en/register/"
+
+
+# --- the real forms behind the gateway ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "headers"),
+    [
+        (b'{"legal_name": "Caf\xe9"}', {"Content-Type": "application/json"}),
+        (gzip.compress(b"{}"), {"Content-Type": "application/json", "Content-Encoding": "gzip"}),
+        (b"legal_name=Caf%C3%A9", {"Content-Type": "multipart/form-data"}),
+        (b"legal_name=Caf\xe9", {"Content-Type": "application/x-www-form-urlencoded"}),
+        (b"[" * 3000 + b"]" * 3000, {"Content-Type": "application/json"}),
+        (b'{"employees": ' + b"9" * 5000 + b"}", {"Content-Type": "application/json"}),
+    ],
+    ids=["json-not-utf8", "gzip", "multipart-no-boundary", "form-latin1", "deep", "huge-int"],
+)
+def test_the_forms_behind_the_gateway_refuse_what_they_cannot_read_with_a_400(
+    dynamodb: Any, site: Path, data: bytes, headers: dict[str, str]
+) -> None:
+    client = Client(LocalApp(site), use_cookies=False)
+    for path in ("/api/registrations", "/api/assessments"):
+        response = client.post(path, data=data, headers=headers)
+        assert response.status_code == 400, (path, response.data[:300])

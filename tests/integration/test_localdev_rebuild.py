@@ -6,8 +6,8 @@ build (`python -m sitebuild build`) writes; a failed build keeps the previous si
 
 from __future__ import annotations
 
-import filecmp
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -44,18 +44,31 @@ def _full_build(
     )
 
 
+_STYLESHEET = re.compile(rb"main\.[0-9a-f]{8}\.min\.css")
+
+
+def _files(root: Path) -> dict[str, bytes | None]:
+    """Every file of a built site, the stylesheet aside: the preview joins the stylesheets
+    without purging them (same look, no Node), so its name and bytes differ."""
+    files: dict[str, bytes | None] = {}
+    for path in sorted(root.rglob("*")):
+        if not path.is_file():
+            continue
+        name = _STYLESHEET.sub(b"main.STYLESHEET.min.css", str(path.relative_to(root)).encode())
+        stylesheet = name.endswith(b"main.STYLESHEET.min.css") or name.endswith(b"assets/vnb.css")
+        data = (
+            None if stylesheet else _STYLESHEET.sub(b"main.STYLESHEET.min.css", path.read_bytes())
+        )
+        files[name.decode()] = data
+    return files
+
+
 def _differences(left: Path, right: Path) -> list[str]:
-    """Files that differ or exist on one side only, recursively."""
-    found: list[str] = []
-
-    def walk(compared: filecmp.dircmp[str], prefix: str) -> None:
-        found.extend(prefix + name for name in compared.left_only + compared.right_only)
-        found.extend(prefix + name for name in compared.diff_files + compared.funny_files)
-        for name, sub in compared.subdirs.items():
-            walk(sub, f"{prefix}{name}/")
-
-    walk(filecmp.dircmp(left, right, ignore=[]), "")
-    return found
+    """Files that differ or exist on one side only."""
+    ours, theirs = _files(left), _files(right)
+    return sorted(
+        name for name in ours.keys() | theirs.keys() if ours.get(name, b"") != theirs.get(name, b"")
+    )
 
 
 def _stamp(path: Path) -> tuple[int, int]:

@@ -11,7 +11,9 @@ import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
+from fnmatch import fnmatch
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,7 @@ import content_model
 import pytest
 import yaml
 from content_model import DataError, load_content
+from forms_api import keys
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
@@ -143,12 +146,12 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("BRANCH_NOTICE_FALLBACK", raising=False)
+    monkeypatch.delenv("MERCHANT_MAILS_PER_DAY", raising=False)
 
     from forms_api.handlers import notifier
 
     with mock_aws():
-        notifier.get_mailer.cache_clear()
-        notifier.get_send_once.cache_clear()
+        notifier.reset()
         content_model.cached_content.cache_clear()
         client = boto3.client("dynamodb", region_name=REGION)
         create_tables(client, {"ProgramTable": "program", "IdempotencyTable": "idempotency"})
@@ -164,8 +167,7 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
             stream_arn=description["LatestStreamArn"],
             content_dir=content_dir,
         )
-        notifier.get_mailer.cache_clear()
-        notifier.get_send_once.cache_clear()
+        notifier.reset()
         content_model.cached_content.cache_clear()
 
 
@@ -203,6 +205,100 @@ def test_template_retries_filters_and_keeps_failures() -> None:
     assert all(statement["Resource"] != "*" for statement in statements)
 
 
+def test_template_lets_the_notifier_update_its_counters_and_refusals_only() -> None:
+    resources = load_template()["Resources"]
+    role = resources["NotifierFunctionRole"]["Properties"]
+    statements = role["Policies"][0]["PolicyDocument"]["Statement"]
+    on_program_table = [
+        s for s in statements if s["Resource"] == {"Fn::GetAtt": "ProgramTable.Arn"}
+    ]
+    [counters] = on_program_table
+    assert counters["Action"] == "dynamodb:UpdateItem"
+    spaces = counters["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+    assert spaces == ["MAILCOUNT#*", "MAILREFUSED#*"]
+    # The keys the notifier builds fall in those spaces; the registrations' do not.
+    assert fnmatch(keys.mail_count("a@example.ca", "2026-11-28")["pk"], spaces[0])
+    assert fnmatch(
+        keys.mail_refused("2026-11-28T10:00:00Z", "ABCD2345", "merchant")["pk"], spaces[1]
+    )
+    for other in (keys.registration("ABCD2345"), keys.neq_guard("1170000001")):
+        assert not any(fnmatch(other["pk"], space) for space in spaces)
+
+
+def test_template_alarms_on_permanent_refusals_of_the_notifiers_metric() -> None:
+    document = load_template()
+    resources = document["Resources"]
+    alarm = resources["MailRefusedAlarm"]["Properties"]
+    function = resources["NotifierFunction"]["Properties"]
+    globals_env = document["Globals"]["Function"]["Environment"]["Variables"]
+    assert alarm["MetricName"] == "mail_refused"
+    assert alarm["Namespace"] == globals_env["POWERTOOLS_METRICS_NAMESPACE"]
+    service = function["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
+    assert alarm["Dimensions"] == [{"Name": "service", "Value": service}]
+    assert (alarm["Threshold"], alarm["ComparisonOperator"]) == (
+        1,
+        "GreaterThanOrEqualToThreshold",
+    )
+    assert alarm["AlarmActions"] == [{"Ref": "AlarmTopic"}]
+
+
+def test_the_notifiers_settings_validate_from_the_templates_environment() -> None:
+    from forms_api.notifier_settings import NotifierSettings
+
+    document = load_template()
+    function = document["Resources"]["NotifierFunction"]["Properties"]
+    variables = {
+        **document["Globals"]["Function"]["Environment"]["Variables"],
+        **function["Environment"]["Variables"],
+    }
+    # What CloudFormation resolves at deploy time, stood in for by plausible values.
+    stand_ins = {"MAIL_SENDER": "inscriptions@example.org", "BRANCH_NOTICE_FALLBACK": ""}
+    env = {
+        name: value if isinstance(value, str) else stand_ins.get(name, f"{name.lower()}-x")
+        for name, value in variables.items()
+    }
+    settings = NotifierSettings.from_environment(env)
+    assert settings.merchant_mails_per_day == 3
+    assert settings.branch_notice_fallback is None
+    # Every variable the function sets for itself is read: by the settings or Powertools.
+    fields = {name.upper() for name in NotifierSettings.model_fields}
+    own = set(function["Environment"]["Variables"])
+    assert {name for name in own if not name.startswith("POWERTOOLS_")} <= fields
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"MAIL_SENDER": None}, "mail_sender"),
+        ({"MAIL_SENDER": "inscriptions"}, "mail_sender"),
+        ({"TABLE_NAME": None}, "table_name"),
+        ({"IDEMPOTENCY_TABLE_NAME": ""}, "idempotency_table_name"),
+        ({"MERCHANT_MAILS_PER_DAY": "0"}, "merchant_mails_per_day"),
+        ({"MERCHANT_MAILS_PER_DAY": "trois"}, "merchant_mails_per_day"),
+        ({"BRANCH_NOTICE_FALLBACK": "succursales"}, "branch_notice_fallback"),
+    ],
+)
+def test_notifier_settings_refuse_a_missing_or_malformed_value(
+    changes: dict[str, str | None], field: str
+) -> None:
+    from forms_api.notifier_settings import NotifierSettings
+    from pydantic import ValidationError
+
+    env = {
+        "MAIL_SENDER": SENDER,
+        "TABLE_NAME": "program",
+        "IDEMPOTENCY_TABLE_NAME": "idempotency",
+    }
+    assert NotifierSettings.from_environment(env).merchant_mails_per_day == 3
+    for name, value in changes.items():
+        if value is None:
+            env.pop(name)
+        else:
+            env[name] = value
+    with pytest.raises(ValidationError, match=field):
+        NotifierSettings.from_environment(env)
+
+
 def test_a_registration_sends_the_merchant_confirmation_and_a_branch_notice(
     world: World,
 ) -> None:
@@ -222,7 +318,7 @@ def test_a_registration_sends_the_merchant_confirmation_and_a_branch_notice(
 
     french = by_recipient[MERCHANT_EMAIL]
     assert french.subject == "Virage numérique bleu – inscription reçue (ABCD2345)"
-    assert "Votre numéro de référence : ABCD2345" in french.body
+    assert "Votre numéro de référence\u00a0: ABCD2345" in french.body
     assert "ÉEQ – Mauricie" in french.body
     assert "Prochaine étape" in french.body
     assert "Vêtements, chaussures et accessoires" in french.body
@@ -255,17 +351,195 @@ def test_a_retried_batch_does_not_send_again(world: World) -> None:
     assert len(world.sent()) == 2
 
 
-def test_one_failing_record_is_reported_alone_and_retried_later(world: World) -> None:
+def to(address: str) -> list[Any]:
+    return [m for m in World.sent() if m.destinations["ToAddresses"] == [address]]
+
+
+def emitted_metrics(output: str) -> dict[str, float]:
+    """Sums of the CloudWatch embedded metrics Powertools printed."""
+    totals: dict[str, float] = {}
+    for line in output.splitlines():
+        if not line.startswith('{"_aws"'):
+            continue
+        document = json.loads(line)
+        [directive] = document["_aws"]["CloudWatchMetrics"]
+        assert directive["Namespace"] == "VirageNumeriqueBleu"
+        assert directive["Dimensions"] == [["service"]] and document["service"] == "notifier"
+        for metric in directive["Metrics"]:
+            values = document[metric["Name"]]
+            totals[metric["Name"]] = totals.get(metric["Name"], 0) + sum(
+                values if isinstance(values, list) else [values]
+            )
+    return totals
+
+
+class SesFailure:
+    """Makes SES answer `code` to the next `times` SendEmail calls to `address`; the
+    real client and mailer run around it (botocore's before-call short-circuit)."""
+
+    def __init__(self, address: str, code: str, times: int = 1) -> None:
+        self.address, self.code, self.times = address, code, times
+        from forms_api.handlers import notifier
+
+        notifier.get_mailer().client.meta.events.register(
+            "before-call.sesv2.SendEmail", self.answer
+        )
+
+    def answer(self, params: dict[str, Any], **_kwargs: Any) -> Any:
+        if self.times and json.loads(params["body"])["Destination"]["ToAddresses"] == [
+            self.address
+        ]:
+            self.times -= 1
+
+            class Http:
+                status_code = 400 if self.code != "TooManyRequestsException" else 429
+
+            return Http(), {"Error": {"Code": self.code, "Message": f"to {self.address}"}}
+        return None
+
+
+def registrations_of_one_address(world: World, count: int, email: str) -> list[str]:
+    references = [f"FL{index:02d}2345" for index in range(count)]
+    for index, reference in enumerate(references):
+        world.table.put_item(Item=registration(reference, email=email, neq=f"11700{index:05d}"))
+    return references
+
+
+def test_a_refused_merchant_address_is_recorded_and_the_branch_notice_still_goes_out(
+    world: World, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
     world.table.put_item(Item=registration("ABCD2345"))
-    # SES refuses this address: the record fails, the batch goes on.
+    # SES refuses this address for good: nothing to retry, the branch must still hear.
     world.table.put_item(Item=registration("WXYZ2345", email="not-an-address", neq="2"))
     event = world.stream_event()
-    failing = event["Records"][1]["dynamodb"]["SequenceNumber"]
+
+    assert run(event) == {"batchItemFailures": []}
+    assert len(to(BRANCH_EMAIL)) == 2 and len(to(MERCHANT_EMAIL)) == 1
+
+    [refusal] = world.table.query(
+        KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": "MAILREFUSED#2026-11"}
+    )["Items"]
+    assert refusal["sk"] == "WXYZ2345#merchant"
+    assert (refusal["reference"], refusal["purpose"], refusal["error_code"]) == (
+        "WXYZ2345",
+        "merchant",
+        "InvalidParameterValue",
+    )
+    assert "not-an-address" not in json.dumps(refusal, default=str)
+    output = capsys.readouterr().out
+    assert emitted_metrics(output) == {"mail_sent": 3, "mail_refused": 1}
+    [error] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "refused" in error.getMessage()
+    assert (error.__dict__["reference"], error.__dict__["error_code"]) == (
+        "WXYZ2345",
+        "InvalidParameterValue",
+    )
+    logged = " ".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert "not-an-address" not in logged + output
+
+
+def test_a_transient_failure_fails_the_record_after_the_other_mail_went_out(
+    world: World,
+) -> None:
+    world.table.put_item(Item=registration("ABCD2345"))
+    # (A batch whose every record fails raises instead: Powertools lets Lambda retry it whole.)
+    world.table.put_item(Item=registration("EFGH6789", email="sam@example.ca", neq="2"))
+    event = world.stream_event()
+    failing = event["Records"][0]["dynamodb"]["SequenceNumber"]
+    SesFailure(MERCHANT_EMAIL, "TooManyRequestsException")
 
     assert run(event) == {"batchItemFailures": [{"itemIdentifier": failing}]}
-    assert sorted(m.destinations["ToAddresses"][0] for m in world.sent()) == sorted(
-        [BRANCH_EMAIL, MERCHANT_EMAIL]
+    assert len(to(BRANCH_EMAIL)) == 2 and to(MERCHANT_EMAIL) == []
+
+    # Lambda retries the record: the merchant's mail goes out, the notice is not repeated.
+    assert run(event) == {"batchItemFailures": []}
+    assert len(to(BRANCH_EMAIL)) == 2 and len(to(MERCHANT_EMAIL)) == 1
+    assert len(to("sam@example.ca")) == 1
+
+
+def test_a_failing_branch_notice_does_not_hold_back_the_merchant_mail(world: World) -> None:
+    world.table.put_item(Item=registration("ABCD2345"))
+    world.table.put_item(Item=registration("EFGH6789", email="sam@example.ca", neq="2"))
+    event = world.stream_event()
+    SesFailure(BRANCH_EMAIL, "SendingPausedException")  # account-wide: retried, not dropped
+
+    assert len(run(event)["batchItemFailures"]) == 1
+    assert len(to(MERCHANT_EMAIL)) == 1 and len(to(BRANCH_EMAIL)) == 1
+    assert run(event) == {"batchItemFailures": []}
+    assert len(to(MERCHANT_EMAIL)) == 1 and len(to(BRANCH_EMAIL)) == 2
+
+
+def test_the_counter_failing_holds_back_the_merchant_mail_only(world: World) -> None:
+    from forms_api.handlers import notifier
+
+    world.table.put_item(Item=registration("ABCD2345"))
+    world.table.put_item(Item=registration("EFGH6789", email="sam@example.ca", neq="2"))
+    event = world.stream_event()
+    throttled = {"times": 1}
+
+    def throttle(**_kwargs: Any) -> Any:
+        if throttled["times"]:
+            throttled["times"] -= 1
+
+            class Http:
+                status_code = 400
+
+            code = "ProvisionedThroughputExceededException"
+            return Http(), {"Error": {"Code": code, "Message": "slow down"}}
+        return None
+
+    notifier.get_ledger().client.meta.events.register(  # type: ignore[attr-defined]
+        "before-call.dynamodb.UpdateItem", throttle
     )
+    assert len(run(event)["batchItemFailures"]) == 1
+    assert len(to(BRANCH_EMAIL)) == 2  # the notice did not wait for the counter
+    assert run(event) == {"batchItemFailures": []}
+    assert len(to(MERCHANT_EMAIL)) == 1 and len(to("sam@example.ca")) == 1
+    assert len(to(BRANCH_EMAIL)) == 2
+
+
+def test_a_flood_of_registrations_with_one_address_mails_it_three_times_a_day(
+    world: World, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    victim = "victime@example.com"
+    references = registrations_of_one_address(world, 12, victim)
+    world.table.put_item(Item=registration("OTHR2345", neq="2"))  # someone else, same day
+    event = world.stream_event()
+
+    assert run(event) == {"batchItemFailures": []}
+    assert len(to(victim)) == 3
+    assert len(to(MERCHANT_EMAIL)) == 1
+    assert len(to(BRANCH_EMAIL)) == 13  # the branch still hears of every registration
+
+    # Lambda retrying the batch sends nothing more, and counts nobody twice.
+    assert run(event) == {"batchItemFailures": []}
+    assert len(to(victim)) == 3
+
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    counter = world.table.get_item(Key=keys.mail_count(victim, day))["Item"]
+    assert len(counter["references"]) == 3 and set(counter["references"]) <= set(references)
+    assert victim not in json.dumps(counter, default=str)
+    assert int(counter["expires_at"]) > datetime.now(UTC).timestamp() + 86400
+
+    output = capsys.readouterr().out
+    assert emitted_metrics(output)["mail_limited"] == 9
+    # Each mail held back is logged once, with its reference and never the address.
+    warnings = [r.__dict__ for r in caplog.records if "daily limit" in r.getMessage()]
+    assert sorted(w["reference"] for w in warnings) == sorted(
+        set(references) - set(counter["references"])
+    )
+    logged = " ".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records)
+    assert "victime" not in logged + output
+
+
+def test_the_daily_limit_is_a_setting(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MERCHANT_MAILS_PER_DAY", "1")
+    from forms_api.handlers import notifier
+
+    notifier.reset()
+    registrations_of_one_address(world, 4, "victime@example.com")
+    assert run(world.stream_event()) == {"batchItemFailures": []}
+    assert len(to("victime@example.com")) == 1
 
 
 def test_only_new_registration_items_send_mail(world: World) -> None:

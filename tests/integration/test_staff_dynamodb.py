@@ -26,6 +26,7 @@ from staff.content import load_content
 from staff.dynamo import DynamoStaffStore
 
 TABLE = "program-test"
+IDEMPOTENCY = "idempotency-test"
 REGION = "ca-central-1"
 
 
@@ -80,8 +81,18 @@ def seed(table: Any) -> None:
         )
     )
     table.put_item(
-        Item=registration("CCCC4444", "2026-11-05T09:00:00.000000Z", branch="montreal", region="06")
+        Item=registration(
+            "CCCC4444",
+            "2026-11-05T09:00:00.000000Z",
+            branch="montreal",
+            region="06",
+            idempotency_key="test-registration#c4444",
+        )
     )
+    # Its Powertools idempotency record (the registration carries its id), and another's.
+    idempotency = boto3.resource("dynamodb", region_name=REGION).Table(IDEMPOTENCY)
+    for record_id in ("test-registration#c4444", "test-registration#other"):
+        idempotency.put_item(Item={"id": record_id, "status": "COMPLETED", "expiration": 1})
 
 
 @pytest.fixture
@@ -91,9 +102,9 @@ def store(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[DynamoStaffStore, l
         monkeypatch.setenv(name, "testing")
     with mock_aws():
         client = boto3.client("dynamodb", region_name=REGION)
-        create_tables(client, {"ProgramTable": TABLE})
+        create_tables(client, {"ProgramTable": TABLE, "IdempotencyTable": IDEMPOTENCY})
         seed(boto3.resource("dynamodb", region_name=REGION).Table(TABLE))
-        staff_store = DynamoStaffStore(TABLE, region=REGION)
+        staff_store = DynamoStaffStore(TABLE, region=REGION, idempotency_table=IDEMPOTENCY)
         operations: list[str] = []
         # Every DynamoDB call the staff store makes, by operation name.
         staff_store.client.meta.events.register(
@@ -152,10 +163,26 @@ def test_privacy_erase_removes_the_person_and_audits_with_the_caller_identity(
     assert kinds == ["audit", "registration"]
     audit = next(item for item in remaining if item["kind"] == "audit")
     assert audit["actor"].startswith("arn:aws:")  # STS caller identity (moto's)
-    assert (audit["action"], audit["count"], audit["lookup"]) == ("privacy_erase", 4, "reference")
+    # 4 items and the idempotency record of CCCC4444.
+    assert (audit["action"], audit["count"], audit["lookup"]) == ("privacy_erase", 5, "reference")
     assert "eloise" not in json.dumps(audit, default=str).lower()
+    idempotency = boto3.resource("dynamodb", region_name=REGION).Table(IDEMPOTENCY)
+    assert [item["id"] for item in idempotency.scan()["Items"]] == ["test-registration#other"]
     assert "Scan" not in operations
-    assert {"Query", "GetItem", "BatchWriteItem", "PutItem"} <= set(operations)
+    # DeleteItem only: BatchWriteItem could also put, which the staff policy does not allow.
+    assert {"Query", "GetItem", "DeleteItem", "PutItem"} <= set(operations)
+    assert "BatchWriteItem" not in operations
+
+
+def test_privacy_erase_without_the_idempotency_table_deletes_nothing(
+    store: tuple[DynamoStaffStore, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    staff_store, operations = store
+    staff_store.idempotency_table = None
+    argv = ["privacy", "erase", "--reference", "CCCC4444", "--yes"]
+    assert cli.main(argv, lambda _args: staff_store) == 2
+    assert "--idempotency-table" in capsys.readouterr().err
+    assert "DeleteItem" not in operations
 
 
 def test_local_mode_reaches_the_stand_in_named_in_localdev_json(
@@ -223,7 +250,58 @@ def test_the_staff_policy_grants_queries_and_narrow_writes_never_scan() -> None:
     assert "dynamodb:Scan" not in actions and not any(a.endswith("*") for a in actions)
     leading = "dynamodb:LeadingKeys"
     assert by_sid["AuditRecords"]["Condition"]["ForAllValues:StringLike"][leading] == ["AUDIT#*"]
+    assert by_sid["PrivacyErasure"]["Action"] == "dynamodb:DeleteItem"
     assert by_sid["PrivacyErasure"]["Condition"]["ForAllValues:StringLike"][leading] == [
         "REG#*",
         "NEQ#*",
+        "MAILCOUNT#*",
+        "MAILREFUSED#*",
     ]
+    assert by_sid["PrivacyErasureOfIdempotencyRecords"] == {
+        "Sid": "PrivacyErasureOfIdempotencyRecords",
+        "Effect": "Allow",
+        "Action": "dynamodb:DeleteItem",
+        "Resource": {"Fn::GetAtt": "IdempotencyTable.Arn"},
+    }
+    assert by_sid["ResendThroughTheNotifier"]["Action"] == "lambda:InvokeFunction"
+    assert by_sid["ResendThroughTheNotifier"]["Resource"] == {"Fn::GetAtt": "NotifierFunction.Arn"}
+    assert not any(action.startswith("ses:") for action in actions)
+
+
+# Every DynamoDB action that can create or overwrite an item (IAM's "Write" level, less
+# the deletions), from the service authorization reference.
+CREATES_OR_OVERWRITES = {
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:TransactWriteItems",
+    "dynamodb:PartiQLInsert",
+    "dynamodb:PartiQLUpdate",
+    "dynamodb:ImportTable",
+    "dynamodb:RestoreTableFromBackup",
+    "dynamodb:RestoreTableToPointInTime",
+}
+
+
+def test_the_staff_policy_cannot_create_or_overwrite_registrations_or_guards() -> None:
+    from fnmatch import fnmatch
+
+    from stack.template import load_template
+
+    policy = load_template()["Resources"]["StaffToolsPolicy"]["Properties"]["PolicyDocument"]
+    protected = [keys.registration("ABCD2345")["pk"], keys.neq_guard("1170000001")["pk"]]
+    for statement in policy["Statement"]:
+        actions = statement["Action"]
+        actions = {actions} if isinstance(actions, str) else set(actions)
+        assert not any(a in {"dynamodb:*", "*"} for a in actions)
+        writes = actions & CREATES_OR_OVERWRITES
+        if not writes or statement["Effect"] != "Allow":
+            continue
+        # A write is allowed only under key spaces no registration or guard is in.
+        spaces = statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+        assert not [
+            (action, pk)
+            for action in writes
+            for pk in protected
+            if any(fnmatch(pk, s) for s in spaces)
+        ], statement["Sid"]

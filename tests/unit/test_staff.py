@@ -6,7 +6,7 @@ import csv
 import hashlib
 import io
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -328,3 +328,154 @@ def test_mail_preview_fills_the_templates_without_aws(
     assert out.count("Subject: ") == 2  # the merchant's confirmation and the branch notice
     assert "ABCD2345" in out and "${" not in out
     assert ("Prochaine étape" if language == "fr" else "Next step") in out
+
+
+# --- Retention, erasure of what is tied to the person, resend ------------------------------
+
+PAST = Decimal(1_700_000_000)  # 2023-11-14: past any retention
+
+
+def test_export_and_summary_skip_registrations_past_their_retention() -> None:
+    store = MemoryStaffStore(
+        [
+            registration("AAAA2222"),
+            # TTL has not deleted it yet (it can lag by days): the commands must not show it.
+            registration("BBBB3333", expires_at=PAST),
+        ]
+    )
+    data, count = exports.export_branch(
+        store, "mauricie", date(2026, 1, 1), date(2026, 12, 31), CONTENT
+    )
+    assert count == 1 and [row[0] for row in rows(data)[1:]] == ["AAAA2222"]
+    regs, _levels = summary.collect(store, CONTENT, date(2026, 1, 1), date(2026, 12, 31))
+    assert [item["reference"] for item in regs] == ["AAAA2222"]
+
+
+def test_privacy_shows_only_what_is_within_retention_and_erases_the_expired_too() -> None:
+    store = privacy_store()
+    store.put(registration("DDDD5555", email="josee@example.ca", neq="1170000004", expires_at=PAST))
+    findings = privacy.find(store, privacy.Lookup(email="josee@example.ca"))
+    assert findings.references == ["AAAA2222", "BBBB3333"]
+    assert ("REG#DDDD5555", "REG") not in findings.keys
+    document = json.loads(privacy.to_json(findings, "2026-11-28T10:00:00Z"))
+    assert "DDDD5555" not in json.dumps(document)
+    assert list(findings.expired) == [("REG#DDDD5555", "REG")]
+
+    assert privacy.erase(store, findings) == 6
+    assert ("REG#DDDD5555", "REG") not in store.items
+
+
+def test_erase_deletes_the_idempotency_record_counters_and_refusals_of_the_person() -> None:
+    store = privacy_store()
+    store.put(
+        registration(
+            "EEEE6666",
+            email="josee@example.ca",
+            neq="1170000005",
+            idempotency_key="registration.fn#aaa",
+        )
+    )
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    counter = {
+        **keys.mail_count("josee@example.ca", today),
+        "references": {"EEEE6666"},
+        "expires_at": Decimal(4_000_000_000),
+    }
+    refusal = {
+        **keys.mail_refused("2026-11-10T14:03:00Z", "EEEE6666", "merchant"),
+        "kind": "mail_refused",
+        "reference": "EEEE6666",
+        "error_code": "MessageRejected",
+    }
+    someone_else = {**keys.mail_count("autre@example.ca", today), "references": {"CCCC4444"}}
+    for item in (counter, refusal, someone_else):
+        store.put(item)
+    store.idempotency = {"registration.fn#aaa", "registration.fn#other"}
+
+    findings = privacy.find(store, privacy.Lookup(reference="EEEE6666"))
+    assert (counter["pk"], counter["sk"]) in findings.keys
+    assert (refusal["pk"], refusal["sk"]) in findings.keys
+    assert findings.idempotency_keys == {"registration.fn#aaa"}
+
+    privacy.erase(store, findings)
+    assert store.idempotency == {"registration.fn#other"}
+    assert (counter["pk"], counter["sk"]) not in store.items
+    assert (refusal["pk"], refusal["sk"]) not in store.items
+    assert (someone_else["pk"], someone_else["sk"]) in store.items
+
+
+def test_cli_erase_dry_run_counts_the_idempotency_records(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    store = privacy_store()
+    store.put(
+        registration(
+            "EEEE6666",
+            email="x@example.ca",
+            neq="1170000005",
+            idempotency_key="registration.fn#aaa",
+        )
+    )
+    store.idempotency = {"registration.fn#aaa"}
+    assert cli.main(["privacy", "erase", "--reference", "EEEE6666"], lambda _a: store) == 0
+    out = capsys.readouterr().out
+    assert "1 enregistrement(s) d’idempotence" in out and "2 élément(s) à effacer" in out
+    assert store.idempotency == {"registration.fn#aaa"}
+
+
+def test_cli_resend_hands_the_registrations_to_the_notifier_as_the_stream_would(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
+        DynamoDBStreamEvent,
+    )
+
+    store = privacy_store()
+    store.put(registration("OLDD2222", expires_at=PAST))
+    events: list[dict[str, Any]] = []
+
+    def notifier(event: dict[str, Any]) -> dict[str, Any]:
+        events.append(event)
+        return {"batchItemFailures": [{"itemIdentifier": "1"}]}  # the second one failed
+
+    argv = ["resend", "--reference", "aaaa2222", "--reference", "CCCC4444"]
+    argv += ["--reference", "OLDD2222", "--reference", "NONE2222"]
+    assert cli.main(argv, lambda _a: store, lambda _a: notifier) == 1
+    [event] = events
+    records = list(DynamoDBStreamEvent(event).records)
+    assert [r.event_name.name for r in records] == ["INSERT", "INSERT"]
+    assert [r.dynamodb.new_image["reference"] for r in records] == ["AAAA2222", "CCCC4444"]
+    assert records[0].dynamodb.new_image["employees"] == 12
+    out = capsys.readouterr().out
+    assert "AAAA2222  transmis" in out and "CCCC4444  ÉCHEC" in out
+    assert "OLDD2222  introuvable" in out and "NONE2222  introuvable" in out
+    [audit] = store.audits
+    assert (audit["action"], audit["count"]) == ("resend", 1)
+    assert_no_personal_data(audit)
+
+
+def test_cli_mail_refused_lists_a_months_refusals_without_addresses(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    store = MemoryStaffStore(
+        [
+            {
+                **keys.mail_refused("2026-11-10T14:03:00Z", "AAAA2222", "merchant"),
+                "reference": "AAAA2222",
+                "purpose": "merchant",
+                "branch": "mauricie",
+                "error_code": "MessageRejected",
+                "refused_at": "2026-11-10T14:03:05Z",
+            },
+            {
+                **keys.mail_refused("2026-10-10T14:03:00Z", "BBBB3333", "merchant"),
+                "reference": "BBBB3333",
+                "purpose": "merchant",
+                "error_code": "BadRequestException",
+            },
+        ]
+    )
+    assert cli.main(["mail-refused", "--month", "2026-11"], lambda _a: store) == 0
+    out = capsys.readouterr().out
+    assert "AAAA2222  merchant  mauricie  MessageRejected" in out
+    assert "BBBB3333" not in out and "1 courriel(s) refusé(s)" in out

@@ -149,6 +149,20 @@ class PayloadTooLarge(DomainError):
         super().__init__([FieldProblem("", "payload_too_large")])
 
 
+class UnreadableBody(DomainError):
+    """A body the handlers can't read: not UTF-8 text (another charset, bytes that aren't
+    UTF-8, base64 that isn't), compressed (`Content-Encoding`), multipart without a
+    boundary, or JSON nested or numbered past any form's. Nothing in it is read."""
+
+    status = 400
+    title = "refused_title"
+    back_to_form = False
+    outcome = "unreadable"
+
+    def __init__(self, code: str) -> None:
+        super().__init__([FieldProblem("", code)])
+
+
 class ReferenceCollision(Exception):
     """The random reference already exists (about 1 in 10^12): draw another one."""
 

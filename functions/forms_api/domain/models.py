@@ -58,6 +58,8 @@ class Registration:
     sells_online: bool | None = None
     utm_source: str | None = None
     utm_campaign: str | None = None
+    # The id of the idempotency record that remembers the answer to this submission.
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,11 @@ def check_admission(submission: Submission, data: Content) -> None:
 
 
 def build_registration(
-    submission: Submission, data: Content, now: datetime, reference: str
+    submission: Submission,
+    data: Content,
+    now: datetime,
+    reference: str,
+    idempotency_key: str | None = None,
 ) -> Registration:
     phase = data.program.phase
     kept = submission
@@ -91,16 +95,22 @@ def build_registration(
         sells_online=kept.sells_online,
         utm_source=kept.utm_source,
         utm_campaign=kept.utm_campaign,
+        idempotency_key=idempotency_key,
     )
 
 
 def register(
-    submission: Submission, data: Content, repository: ProgramRepository, now: datetime
+    submission: Submission,
+    data: Content,
+    repository: ProgramRepository,
+    now: datetime,
+    idempotency_key: str | None = None,
 ) -> Registration:
-    """Store a registration (or waitlist entry) under a fresh reference."""
+    """Store a registration (or waitlist entry) under a fresh reference. `idempotency_key`
+    names the record that remembers the answer to this submission (erased with it)."""
     check_admission(submission, data)
     for _attempt in range(3):
-        registration = build_registration(submission, data, now, new_reference())
+        registration = build_registration(submission, data, now, new_reference(), idempotency_key)
         try:
             repository.add_registration(registration)
         except ReferenceCollision:

@@ -19,6 +19,12 @@ _PHONE_SEPARATORS = re.compile(r"[\s\-.()]")
 _EMAIL = re.compile(
     r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
 )
+# What SES can send to: it has no SMTPUTF8, so 7-bit ASCII only, and a local part that
+# is a dot-atom of RFC 5322 `atext` (no quotes, commas, brackets, spaces or backslashes,
+# which a mail system reads as syntax: a comma separates two recipients).
+_ATEXT = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-/=?^_`{|}~"
+)
 _CONTROL_CATEGORIES = {"Cc", "Cf", "Zl", "Zp"}
 
 
@@ -109,10 +115,19 @@ def normalise_employees(value: str) -> int:
 
 
 def normalise_email(value: str) -> str:
+    """An address the program's mail system (SES) can write to, domain lower-cased.
+
+    `email_format`: not shaped like an address (a typo). `email_undeliverable`: shaped
+    like one, but with characters SES cannot send to (accents, quotes, commas…).
+    """
     email = clean_text(value, max_length=254)
-    if len(email) > 254 or not _EMAIL.match(email) or ".." in email:
+    if email.count("@") != 1 or any(char.isspace() for char in email):
         raise RuleViolation("email_format")
-    local, domain = email.rsplit("@", 1)
+    local, domain = email.split("@")
+    if not local or not email.isascii() or not set(local) <= _ATEXT | {"."}:
+        raise RuleViolation("email_undeliverable" if local else "email_format")
+    if not _EMAIL.match(email) or ".." in local or local.startswith(".") or local.endswith("."):
+        raise RuleViolation("email_format")
     return f"{local}@{domain.lower()}"
 
 

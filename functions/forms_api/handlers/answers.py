@@ -21,12 +21,32 @@ if TYPE_CHECKING:
 HTML = "text/html; charset=utf-8"
 
 
-def error_doc(description: str) -> Any:
-    """An OpenAPI response entry for the error body."""
+def error_doc(description: str, *, page: bool = True, retry: bool = False) -> Any:
+    """An OpenAPI response entry for an error: its JSON body (the model, which Powertools
+    makes a component, so its `$ref`s resolve) and, for a form post, the page (`page`);
+    `retry`: the answer says when to retry (`Retry-After`)."""
     from forms_api.handlers.models import ErrorBody
 
-    schema = ErrorBody.model_json_schema()
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
+    content: dict[str, Any] = {"application/json": {"model": ErrorBody}}
+    if page:
+        content["text/html"] = {"schema": {"type": "string"}}
+    doc: dict[str, Any] = {"description": description, "content": content}
+    if retry:
+        doc["headers"] = {
+            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+        }
+    return doc
+
+
+def page_doc(description: str) -> Any:
+    """An OpenAPI response entry for a page answering a form post."""
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def redirect_doc(description: str) -> Any:
+    """An OpenAPI response entry for a redirect answering a form post (Post/Redirect/Get)."""
+    location = {"description": "The page to show", "schema": {"type": "string"}}
+    return {"description": description, "headers": {"Location": location}}
 
 
 def message_of(data: Content, code: str) -> Any:
@@ -101,8 +121,25 @@ def html_response(
         status_code=status,
         content_type=HTML,
         body=page,
-        headers={"Cache-Control": "no-store", **headers},
+        headers={"Cache-Control": "no-store", **security_headers(), **headers},
     )
+
+
+def security_headers() -> dict[str, str]:
+    """The site's security headers (infra/template.yaml, Mappings Headers), on the HTML the
+    functions answer with: CloudFront adds them too, these hold for any other way in."""
+    settings = get_settings()
+    headers = {
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "strict-origin-when-cross-origin",
+        "Strict-Transport-Security": "max-age=63072000; includeSubDomains",
+    }
+    if settings.content_security_policy:
+        headers["Content-Security-Policy"] = settings.content_security_policy
+    if settings.permissions_policy:
+        headers["Permissions-Policy"] = settings.permissions_policy
+    return headers
 
 
 def raw_response(response: Response[Any]) -> dict[str, Any]:

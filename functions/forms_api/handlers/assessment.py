@@ -20,6 +20,7 @@ from forms_api.domain import tokens
 from forms_api.domain.assessment import assess
 from forms_api.domain.models import AssessmentResult, DimensionResult
 from forms_api.handlers import answers, request, resolver, runtime
+from forms_api.handlers.body import check_body
 from forms_api.handlers.form_page import FormPage
 from forms_api.handlers.models import AssessmentRequest, AssessmentResponse, DimensionScore
 from forms_api.handlers.once import Once
@@ -43,7 +44,7 @@ page = FormPage(
 resolver.install_error_handlers(app, page)
 
 
-def _assess_stored(submission: dict[str, Any]) -> dict[str, Any]:
+def _assess_stored(submission: dict[str, Any], _idempotency_key: str) -> dict[str, Any]:
     result = assess(
         submission["answers"],
         submission["reference"],
@@ -135,11 +136,11 @@ def _result_path(result: AssessmentResult, reference: str | None, lang: str) -> 
             "description": "Scored and stored",
             "content": {"application/json": {"model": AssessmentResponse}},
         },
-        303: {"description": "Scored and stored (a form post): see the result page"},
-        400: answers.error_doc("Invalid or missing answers"),
+        303: answers.redirect_doc("Scored and stored (a form post): see the result page"),
+        400: answers.error_doc("Invalid or missing answers, or a body that can't be read"),
         413: answers.error_doc("Body too large"),
-        415: answers.error_doc("Neither JSON nor a form post"),
-        503: answers.error_doc("Storage busy: nothing stored, retry"),
+        415: answers.error_doc("Neither JSON nor a form post", page=False),
+        503: answers.error_doc("Storage busy: nothing stored, retry", retry=True),
     },
     tags=["assessment"],
 )
@@ -216,9 +217,9 @@ def _result_page(data: Content, lang: str, stored: dict[str, Any]) -> Response[A
     "/assessments/result",
     summary="The result page of an assessment (the address a form post redirects to)",
     responses={
-        200: {"description": "The result", "content": {"text/html": {}}},
-        400: {"description": "The link is not valid", "content": {"text/html": {}}},
-        410: {"description": "The link has expired", "content": {"text/html": {}}},
+        200: answers.page_doc("The result"),
+        400: answers.page_doc("The link is not valid"),
+        410: answers.page_doc("The link has expired"),
     },
     tags=["assessment"],
 )
@@ -260,6 +261,9 @@ def get_result() -> Response[Any]:
 @runtime.logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     keep_to_deadline(context)
-    if resolver.too_large(event):
-        return resolver.reject_too_large(event, page)
-    return app.resolve(event, context)
+    if not resolver.from_the_edge(event):
+        return resolver.reject_not_from_the_edge()
+    checked = check_body(event, page)
+    if checked.answer is not None:
+        return checked.answer
+    return app.resolve(checked.event, context)

@@ -15,6 +15,7 @@ from pydantic_core import PydanticCustomError
 from forms_api.domain import rules
 from forms_api.domain.errors import RuleViolation
 from forms_api.domain.models import Submission
+from forms_api.handlers import request_schema
 from forms_api.settings import get_settings
 
 ANSWER_PREFIX = "answers."
@@ -55,8 +56,16 @@ class _Request(BaseModel):
     def _from_form(cls, data: Any) -> Any:
         return unwrap_form(data) if is_form_payload(data) else data
 
+    @classmethod
+    def form_json_schema(cls) -> dict[str, Any] | None:
+        """The request as HTML form fields, when they differ from the JSON object's."""
+        return None
+
 
 class RegistrationRequest(_Request):
+    # The validators' rules, stated in the OpenAPI document (request_schema.py).
+    model_config = ConfigDict(json_schema_extra=request_schema.registration)
+
     legal_name: str = Field(max_length=400)
     neq: str | None = Field(None, max_length=40, validate_default=True)
     sector: str | None = Field(None, max_length=40, validate_default=True)
@@ -108,6 +117,10 @@ class RegistrationRequest(_Request):
                 raise PydanticCustomError("out_of_range", "out_of_range")
             return value
         return int(_rule(rules.normalise_employees, value))
+
+    @classmethod
+    def form_json_schema(cls) -> dict[str, Any] | None:
+        return request_schema.form_of(cls.model_json_schema(), "RegistrationForm")
 
     @field_validator("neq", "sector", "employees", "sells_online", mode="after")
     @classmethod
@@ -201,6 +214,8 @@ class SendRequest(_Request):
 
 
 class AssessmentRequest(_Request):
+    model_config = ConfigDict(json_schema_extra=request_schema.assessment)
+
     answers: dict[str, str] = Field(max_length=100)
     reference: str | None = Field(None, max_length=40)
     language: Literal["fr", "en"] | None = None
@@ -230,6 +245,10 @@ class AssessmentRequest(_Request):
     @classmethod
     def _reference(cls, value: str | None) -> str | None:
         return None if value is None else str(_rule(rules.normalise_reference, value))
+
+    @classmethod
+    def form_json_schema(cls) -> dict[str, Any] | None:
+        return request_schema.assessment_form(cls.model_json_schema())
 
 
 class Message(BaseModel):

@@ -1,28 +1,36 @@
 """DynamoDB stream → e-mails: the merchant's confirmation and the branch's notice.
 
 Runs after the registration is durably stored, so an e-mail outage never loses
-or blocks one: a failing record is reported as a partial batch failure, retried
-by Lambda (bisecting the batch), and sent to the dead-letter queue at the end.
+or blocks one. Each mail is its own step, sent or given up on by itself:
+- sent at most once per (reference, recipient kind) while its idempotency record
+  lives (24 h, the stream's retention): a retried batch does not re-send what went out;
+- a merchant's mail goes out only while its address has had fewer than
+  `merchant_mails_per_day` mails today (`mail_ledger`): the form cannot make the
+  program's address write to a stranger hundreds of times;
+- a permanent SES refusal (an address SES cannot take) is recorded under
+  `MAILREFUSED#` with its error code, counted (`mail_refused`, alarmed) and not retried;
+- a transient failure fails the record, after the other mail was tried: Lambda retries
+  it (bisecting the batch) and sends its position to the dead-letter queue at the end;
+  the idempotency records keep the retry from re-sending the mail that did go out.
 
-Each e-mail is sent at most once per (reference, recipient kind) while its
-idempotency record lives (24 h, the stream's retention): a retried batch does
-not re-send what already went out. The trade-off: the record is written before
-SES is called and deleted if SES fails, so a crash between SES accepting and the
-record being marked complete can send one duplicate after the in-progress
-record expires — a rare duplicate, never a lost e-mail.
+The trade-off of the idempotency record: it is written before SES is called and
+deleted if SES fails, so a crash between SES accepting and the record being marked
+complete can send one duplicate after the in-progress record expires — a rare
+duplicate, never a lost e-mail.
 
-Logs carry references, branch codes and error codes, never personal data.
+Logs carry references, branch codes and error codes, never an address or a name.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import asdict
+from datetime import UTC, datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from aws_lambda_powertools import Logger
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import (
     BatchProcessor,
     EventType,
@@ -42,58 +50,135 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from content_model import cached_content
 
 from forms_api import keys
-from forms_api.mailer import Mail, MailNotSent, SesMailer, mails_for
+from forms_api.mail_ledger import DynamoMailLedger, MailLedger
+from forms_api.mailer import Mail, MailNotSent, MailRefused, SesMailer, mails_for
+from forms_api.notifier_settings import get_notifier_settings
 
 logger = Logger()
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "VirageNumeriqueBleu"))
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 # A stream keeps records 24 h: no retry can come later than that.
 idempotency_config = IdempotencyConfig(event_key_jmespath="key", expires_after_seconds=86400)
 
-_REPO_CONTENT = Path(__file__).resolve().parents[3] / "content" / "data"
+SENT, LIMITED, REFUSED, FAILED = "sent", "limited", "refused", "failed"
 
 
-def _content_dir() -> Path:
-    return Path(os.environ.get("CONTENT_DATA_DIR") or _REPO_CONTENT)
+def now() -> datetime:
+    return datetime.now(UTC)
 
 
 @lru_cache(maxsize=1)
 def get_mailer() -> SesMailer:
-    return SesMailer(sender=os.environ["MAIL_SENDER"])
+    return SesMailer(sender=get_notifier_settings().mail_sender)
 
 
 @lru_cache(maxsize=1)
-def get_send_once() -> Any:
-    """`send(message=…)` guarded by a Powertools idempotency record; built on first use."""
-    persistence = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE_NAME"])
+def get_ledger() -> MailLedger:
+    settings = get_notifier_settings()
+    return DynamoMailLedger(
+        settings.table_name,
+        limit=settings.merchant_mails_per_day,
+        count_ttl_seconds=settings.mail_count_ttl_seconds,
+        refusal_days=settings.refusal_days,
+    )
 
-    def send(message: dict[str, Any]) -> str:
-        return get_mailer().send(Mail(**{**message["mail"], "to": tuple(message["mail"]["to"])}))
 
+def deliver(message: dict[str, Any]) -> dict[str, str]:
+    """One mail: counted against its address's daily limit if it is the merchant's, then
+    sent. A refusal or failure raises, so Powertools forgets the step and a replay can
+    send it once the cause is fixed."""
+    mail = Mail(**{**message["mail"], "to": tuple(message["mail"]["to"])})
+    # Counted and logged here, not by the caller: a replayed step (a retried batch) runs
+    # none of this and is neither counted nor logged twice.
+    log = {"reference": mail.reference, "purpose": mail.purpose}
+    if mail.purpose == "merchant" and not get_ledger().admit(mail.to[0], mail.reference, now()):
+        _count("mail_limited")
+        logger.warning("Merchant e-mail over its address's daily limit: not sent", extra=log)
+        return {"status": LIMITED}
+    message_id = get_mailer().send(mail)
+    _count("mail_sent")
+    logger.info("E-mail sent", extra=log)
+    return {"status": SENT, "message_id": message_id}
+
+
+@lru_cache(maxsize=1)
+def get_deliver_once() -> Any:
+    """`deliver(message=…)` guarded by a Powertools idempotency record; built on first use."""
+    persistence = DynamoDBPersistenceLayer(
+        table_name=get_notifier_settings().idempotency_table_name
+    )
     return idempotent_function(
-        send,
+        deliver,
         data_keyword_argument="message",
         persistence_store=persistence,
         config=idempotency_config,
     )
 
 
-def notify(registration: dict[str, Any]) -> int:
-    """Send the e-mails a new registration calls for; returns how many went out."""
-    content = cached_content(_content_dir())
+def reset() -> None:
+    """Forget the settings and clients (tests start moto first, then call this)."""
+    for cache in (get_notifier_settings, get_mailer, get_ledger, get_deliver_once):
+        cache.cache_clear()
+
+
+def _count(name: str) -> None:
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+
+
+def notify(registration: dict[str, Any]) -> dict[str, str]:
+    """Try every e-mail a new registration calls for; returns each one's outcome by purpose.
+
+    Raises the first failure other than a permanent refusal once every mail was tried."""
+    settings = get_notifier_settings()
+    content = cached_content(settings.content_data_dir)
+    confirm_url = ""
+    if registration.get("status") == "unconfirmed" and registration.get("reference"):
+        from forms_api.links import email_confirmation_url
+
+        confirm_url = email_confirmation_url(
+            settings.site_url, str(registration["reference"]), now()
+        )
     mails = mails_for(
         registration,
         content,
-        site_url=os.environ.get("SITE_URL", ""),
-        fallback=os.environ.get("BRANCH_NOTICE_FALLBACK") or None,
+        site_url=settings.site_url,
+        fallback=settings.branch_notice_fallback,
+        confirm_url=confirm_url,
     )
     log = {"reference": registration.get("reference"), "branch": registration.get("branch")}
     if not any(mail.purpose == "branch" for mail in mails):
         logger.warning("No notice address for this branch: fill branches.yml", extra=log)
-    send_once = get_send_once()
+    deliver_once = get_deliver_once()
+    outcomes: dict[str, str] = {}
+    failure: Exception | None = None
     for mail in mails:
-        send_once(message={"key": f"{mail.reference}#{mail.purpose}", "mail": asdict(mail)})
-        logger.info("E-mail sent", extra={**log, "purpose": mail.purpose})
-    return len(mails)
+        extra = {**log, "purpose": mail.purpose}
+        try:
+            result = deliver_once(
+                message={"key": f"{mail.reference}#{mail.purpose}", "mail": asdict(mail)}
+            )
+        except MailRefused as error:
+            get_ledger().record_refusal(registration, mail.purpose, error.code, now())
+            _count("mail_refused")
+            logger.error(
+                "E-mail refused by SES for good: recorded, not retried",
+                extra={**extra, "error_code": error.code},
+            )
+            outcomes[mail.purpose] = REFUSED
+            continue
+        except Exception as error:  # any failure of one mail spares the other
+            # SES failing for now (MailNotSent), or the counter's or idempotency's DynamoDB.
+            code = error.code if isinstance(error, MailNotSent) else type(error).__name__
+            _count("mail_failed")
+            logger.error("E-mail not sent", extra={**extra, "error_code": code})
+            outcomes[mail.purpose] = FAILED
+            failure = failure or error
+            continue
+        outcomes[mail.purpose] = result["status"]
+    if failure is not None:
+        # Reported as a failed record: Lambda retries it, then the dead-letter queue keeps it.
+        raise failure
+    return outcomes
 
 
 def record_handler(record: DynamoDBRecord) -> None:
@@ -104,17 +189,10 @@ def record_handler(record: DynamoDBRecord) -> None:
     image = record.dynamodb.new_image
     if not keys.is_registration(image):
         return
-    try:
-        notify(image)
-    except MailNotSent as error:
-        # Reported as a failed record: Lambda retries it, then the dead-letter queue keeps it.
-        logger.error(
-            "E-mail not sent",
-            extra={"reference": image.get("reference"), "error_code": error.code},
-        )
-        raise
+    notify(image)
 
 
+@metrics.log_metrics
 @logger.inject_lambda_context(log_event=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
     idempotency_config.register_lambda_context(context)

@@ -25,7 +25,9 @@ from forms_api.domain.errors import StorageUnavailable
 from forms_api.repository import dynamodb_client, is_configuration_error
 from forms_api.settings import get_settings
 
-Work = Callable[[dict[str, Any]], dict[str, Any]]
+# work(submission, idempotency_key): the key is the id of the Powertools record that
+# remembers this answer, so what the work stores can name it (a privacy erasure deletes it).
+Work = Callable[[dict[str, Any], str], dict[str, Any]]
 
 # How long a concurrent twin may take before we give up waiting (within the time left).
 _WAIT_STEP_SECONDS = 0.1
@@ -43,14 +45,16 @@ class Once:
         self._work = work
         self._done: dict[int, dict[str, Any]] = {}
 
-    def _recording(self) -> Work:
+    def _recording(self, persistence: Any) -> Callable[[dict[str, Any]], dict[str, Any]]:
         """The work, noting its result for this call: if the bookkeeping fails after the
         work, we still know. Named as the work (Powertools keys records by function name)."""
         work = self._work
 
         @functools.wraps(work)
         def recording(submission: dict[str, Any]) -> dict[str, Any]:
-            result = work(submission)
+            # The persistence layer is configured for this call: its key is the record's id.
+            key = str(persistence._get_hashed_idempotency_key(data=submission))
+            result = work(submission, key)
             self._done[id(submission)] = result
             return result
 
@@ -71,7 +75,7 @@ class Once:
         config = IdempotencyConfig(expires_after_seconds=settings.idempotency_seconds)
         wrapped: Callable[..., dict[str, Any]] = idempotent_function(
             data_keyword_argument="submission", config=config, persistence_store=persistence
-        )(self._recording())
+        )(self._recording(persistence))
         return wrapped, config
 
     def __call__(self, submission: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -20,11 +20,13 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from forms_api import links
 from forms_api.domain import tokens
 from forms_api.domain.errors import CheckExpired, CheckRefused, FieldProblem, SentTooFast
 from forms_api.domain.models import RegistrationView, Submission
 from forms_api.domain.registration import check_admission, check_not_spam, register
 from forms_api.handlers import answers, request, resolver, runtime
+from forms_api.handlers.body import check_body
 from forms_api.handlers.form_page import FormPage
 from forms_api.handlers.models import (
     CheckResponse,
@@ -41,7 +43,7 @@ from forms_api.signing import current_key, signing_keys
 FORM = "registration"
 CHECK = "registration-check"
 CONFIRMATION = "registration-confirmation"
-EMAIL = "registration-email"
+EMAIL = links.EMAIL_CONFIRMATION
 app = resolver.new_resolver()
 page = FormPage(
     name=FORM,
@@ -56,9 +58,13 @@ page = FormPage(
 resolver.install_error_handlers(app, page)
 
 
-def _register_stored(submission: dict[str, Any]) -> dict[str, Any]:
+def _register_stored(submission: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
     registration = register(
-        Submission(**submission), runtime.program_data(), get_repository(), runtime.now()
+        Submission(**submission),
+        runtime.program_data(),
+        get_repository(),
+        runtime.now(),
+        idempotency_key=idempotency_key,
     )
     return {
         "reference": registration.reference,
@@ -102,14 +108,14 @@ def _check_token(draft_id: str, lang: str) -> str:
             "description": "Check your answers: send them with `POST /registrations/send`",
             "content": {"application/json": {"model": CheckResponse}},
         },
-        303: {"description": 'A form post: see the "check your answers" page'},
-        400: answers.error_doc("Invalid fields"),
+        303: answers.redirect_doc('A form post: see the "check your answers" page'),
+        400: answers.error_doc("Invalid fields, or a body that can't be read"),
         403: answers.error_doc("Registrations closed"),
         409: answers.error_doc("The form changed since it was shown"),
         413: answers.error_doc("Body too large"),
-        415: answers.error_doc("Neither JSON nor a form post"),
+        415: answers.error_doc("Neither JSON nor a form post", page=False),
         422: answers.error_doc("Not eligible"),
-        503: answers.error_doc("Storage busy: nothing stored, retry"),
+        503: answers.error_doc("Storage busy: nothing stored, retry", retry=True),
     },
     tags=["registration"],
 )
@@ -158,9 +164,9 @@ def _draft(token: str) -> tuple[Submission | None, dict[str, Any] | None, str]:
     "/registrations/check",
     summary='The "check your answers" page of a registration',
     responses={
-        200: {"description": "What will be stored", "content": {"text/html": {}}},
-        400: {"description": "The link is not valid", "content": {"text/html": {}}},
-        410: {"description": "The page has expired", "content": {"text/html": {}}},
+        200: answers.page_doc("What will be stored"),
+        400: answers.page_doc("The link is not valid"),
+        410: answers.page_doc("The page has expired"),
     },
     tags=["registration"],
 )
@@ -203,9 +209,9 @@ _NOTICES = ("submission_too_fast",)
     "/registrations/edit",
     summary="The registration form again with the answers of a check page",
     responses={
-        200: {"description": "The form, values kept", "content": {"text/html": {}}},
-        400: {"description": "The link is not valid", "content": {"text/html": {}}},
-        410: {"description": "The page has expired", "content": {"text/html": {}}},
+        200: answers.page_doc("The form, values kept"),
+        400: answers.page_doc("The link is not valid"),
+        410: answers.page_doc("The page has expired"),
     },
     tags=["registration"],
 )
@@ -227,13 +233,16 @@ def get_edit() -> Response[Any]:
             "description": "Stored",
             "content": {"application/json": {"model": RegistrationResponse}},
         },
-        303: {"description": "Stored (a form post): see the confirmation page"},
+        303: answers.redirect_doc("Stored, or sent too fast (a form post): the next page"),
         400: answers.error_doc("The check page could not be verified"),
+        403: answers.error_doc("Registrations closed since the check page was shown"),
+        409: answers.error_doc("The form changed since the check page was shown"),
         410: answers.error_doc("The check page has expired: nothing stored"),
         413: answers.error_doc("Body too large"),
-        415: answers.error_doc("Neither JSON nor a form post"),
-        425: answers.error_doc("Sent too fast after the check page was shown"),
-        503: answers.error_doc("Storage busy: nothing stored, retry"),
+        415: answers.error_doc("Neither JSON nor a form post", page=False),
+        422: answers.error_doc("Not eligible"),
+        425: answers.error_doc("Sent too fast after the check page was shown", retry=True),
+        503: answers.error_doc("Storage busy: nothing stored, retry", retry=True),
     },
     tags=["registration"],
 )
@@ -309,14 +318,8 @@ def confirmation_path(reference: str, lang: str) -> str:
 
 
 def email_confirmation_token(reference: str) -> str:
-    """The token of the confirmation e-mail's link (signed by the notifier)."""
-    return tokens.sign(
-        current_key(),
-        EMAIL,
-        int(runtime.now().timestamp()),
-        get_settings().confirmation_seconds,
-        r=reference,
-    )
+    """The token of the confirmation e-mail's link (the notifier signs the same)."""
+    return links.email_confirmation_token(reference, runtime.now())
 
 
 def _claims(purpose: str) -> tuple[dict[str, Any] | None, str]:
@@ -384,9 +387,9 @@ def _confirmation_page(view: RegistrationView, lang: str, title_key: str) -> Res
     "/registrations/confirmation",
     summary="The confirmation page of a registration (the address a form post redirects to)",
     responses={
-        200: {"description": "The confirmation", "content": {"text/html": {}}},
-        400: {"description": "The link is not valid", "content": {"text/html": {}}},
-        410: {"description": "The link has expired", "content": {"text/html": {}}},
+        200: answers.page_doc("The confirmation"),
+        400: answers.page_doc("The link is not valid"),
+        410: answers.page_doc("The link has expired"),
     },
     tags=["registration"],
 )
@@ -406,9 +409,9 @@ def get_confirmation() -> Response[Any]:
     "/registrations/confirm",
     summary="Confirm the e-mail address of a registration (the link of its e-mail)",
     responses={
-        200: {"description": "Confirmed", "content": {"text/html": {}}},
-        400: {"description": "The link is not valid", "content": {"text/html": {}}},
-        410: {"description": "The link has expired", "content": {"text/html": {}}},
+        200: answers.page_doc("Confirmed"),
+        400: answers.page_doc("The link is not valid"),
+        410: answers.page_doc("The link has expired"),
     },
     tags=["registration"],
 )
@@ -431,6 +434,9 @@ def get_confirm_email() -> Response[Any]:
 @runtime.logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     keep_to_deadline(context)
-    if resolver.too_large(event):
-        return resolver.reject_too_large(event, page)
-    return app.resolve(event, context)
+    if not resolver.from_the_edge(event):
+        return resolver.reject_not_from_the_edge()
+    checked = check_body(event, page)
+    if checked.answer is not None:
+        return checked.answer
+    return app.resolve(checked.event, context)

@@ -49,5 +49,8 @@ def visitor_language(event: dict[str, Any], chosen: str | None = None) -> str:
     value = submitted_values(event).get("language")
     if value in ("fr", "en"):
         return value
-    path = urlparse(header(event, "referer")).path
+    try:
+        path = urlparse(header(event, "referer")).path
+    except ValueError:  # a Referer such as `http://[` (urlparse refuses the host)
+        path = ""
     return "en" if path.startswith("/en/") or path == "/en" else "fr"

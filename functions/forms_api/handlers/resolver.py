@@ -10,23 +10,22 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 
-from forms_api.domain.errors import DomainError, FieldProblem, PayloadTooLarge
+from forms_api import links
+from forms_api.domain.errors import DomainError, FieldProblem
 from forms_api.handlers.answers import (
     error_response,
     json_response,
     message_page,
     messages_for,
-    raw_response,
 )
 from forms_api.handlers.form_page import FormPage
 from forms_api.handlers.request import is_form_post, wants_html
 from forms_api.handlers.runtime import count, logger, program_data
 from forms_api.handlers.validation import validation_problems
-from forms_api.settings import get_settings
 
 # The site posts to /api/<route> on its own origin; CloudFront and the local gateway pass
 # the path through unchanged.
-API_PREFIX = "/api"
+API_PREFIX = links.API_PREFIX
 
 
 def new_resolver() -> APIGatewayHttpResolver:
@@ -77,14 +76,25 @@ def install_error_handlers(app: APIGatewayHttpResolver, page: FormPage) -> None:
     app.exception_handler(Exception)(_unexpected)
 
 
-def too_large(event: dict[str, Any]) -> bool:
-    """Checked before parsing: a body past the limit is not worth reading."""
-    body = event.get("body") or ""
-    size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(str(body).encode("utf-8"))
-    return size > get_settings().max_body_bytes
+def from_the_edge(event: dict[str, Any]) -> bool:
+    """The request came through CloudFront (or the local edge): it carries the secret
+    header. The execute-api address alone skips the WAF and the security headers."""
+    import hmac
+
+    from forms_api.handlers.request import header
+    from forms_api.signing import origin_key
+
+    expected = origin_key()
+    if expected is None:
+        return True
+    return hmac.compare_digest(header(event, "x-vnb-origin").encode(), expected.encode())
 
 
-def reject_too_large(event: dict[str, Any], page: FormPage) -> dict[str, Any]:
-    count(page.name, "too_large")
-    logger.info("submission too large")
-    return raw_response(error_response(event, PayloadTooLarge(), page))
+def reject_not_from_the_edge() -> dict[str, Any]:
+    logger.info("request not from the edge")
+    return {
+        "statusCode": 403,
+        "headers": {"Content-Type": "application/json", "Cache-Control": "no-store"},
+        "body": '{"message":"Forbidden"}',
+        "isBase64Encoded": False,
+    }

@@ -1,0 +1,154 @@
+"""The site's one stylesheet: Material's and ours, without the rules nothing can match.
+
+Material's `main.*.min.css` (137 KB, 22 KB gzip) styles every feature of the theme; this
+site uses a few. After the MkDocs builds, this step joins Material's stylesheet and the
+site's own (`OWN_STYLESHEETS`, in cascade order), keeps the rules whose selectors something
+can match (PurgeCSS), minifies them (Lightning CSS) and writes the result:
+
+- `{lang}/assets/stylesheets/main.<hash>.min.css`, a content-hashed name under the CDN's
+  year-long cache behaviour (`/*/assets/stylesheets/main.*`), which every built page links
+  instead of Material's file (whose name Material's template hard-codes);
+- `{lang}/assets/vnb.css`, the same bytes under a stable name for pages rendered outside
+  the build (the forms API's `SITE_STYLESHEET`, e.g. `/{lang}/assets/vnb.css`).
+
+"Something" is what the site can show: every built HTML page, the forms API's templates
+(the answer pages rendered at run time: errors, confirmation, result) and the scripts
+(classes and attributes they add at run time). A class the next page needs is kept by the
+next build, since the purge reads the pages it builds: there is no safelist to maintain.
+A page over its 14 KB budget, or a class that loses its rule, fails
+`tests/site/test_stylesheet.py`.
+
+The Node tools are pinned in `tests/package.json` (`make tools` installs them).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from forms_api.rendering import TEMPLATES as FORM_TEMPLATES
+
+from .render import ASSETS_DIR
+from .settings import REPO_ROOT
+
+NODE_MODULES = REPO_ROOT / "tests" / "node_modules"
+SCRIPT = Path(__file__).with_name("stylesheet.cjs")
+# The site's own stylesheets, after Material's: the same cascade as separate links had.
+OWN_STYLESHEETS = ("vnb.css", "vnb-forms.css", "vnb-search.css")
+STABLE_NAME = "vnb.css"
+MATERIAL_NAME = re.compile(r"main\.[0-9a-f]{8}\.min\.css")
+
+
+@dataclass(frozen=True)
+class SiteStylesheet:
+    name: str
+    """The content-hashed file name, in each language's `assets/stylesheets/`."""
+    css: str
+    rejected: list[str]
+    """The selectors PurgeCSS removed (to see what went, when a rule seems missing)."""
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What the purge keeps rules for."""
+
+    pages: list[Path]
+    templates: list[Path]
+    scripts: list[Path]
+
+
+def site_sources(site_dir: Path) -> Sources:
+    return Sources(
+        pages=sorted(site_dir.rglob("*.html")),
+        templates=sorted(FORM_TEMPLATES.glob("*.html")),
+        scripts=sorted(ASSETS_DIR.glob("*.js")),
+    )
+
+
+def unpurged_css(material: Path) -> str:
+    """Material's stylesheet followed by the site's own, as one text."""
+    parts = [material.read_text(encoding="utf-8")]
+    parts += [(ASSETS_DIR / name).read_text(encoding="utf-8") for name in OWN_STYLESHEETS]
+    return "\n".join(parts)
+
+
+def purge(css: str, sources: Sources) -> tuple[str, list[str]]:
+    """The rules of `css` that `sources` can match, minified; and the rejected selectors."""
+    # Imported here: the build module imports this one.
+    from .build import BuildError
+
+    node = shutil.which("node")
+    if node is None or not (NODE_MODULES / "purgecss").is_dir():
+        raise BuildError(
+            "the site stylesheet needs Node.js and the tools of tests/package.json: "
+            "run `make tools`"
+        )
+    job = {
+        "css": css,
+        "pages": [str(p) for p in sources.pages],
+        "templates": [str(p) for p in sources.templates],
+        "scripts": [str(p) for p in sources.scripts],
+    }
+    proc = subprocess.run(  # noqa: S603 (our script, our files)
+        [node, str(SCRIPT)],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NODE_PATH": str(NODE_MODULES)},
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise BuildError(f"the site stylesheet step failed:\n{proc.stderr}")
+    answer = json.loads(proc.stdout)
+    return str(answer["css"]), [str(s) for s in answer["rejected"]]
+
+
+def fingerprinted_name(css: str) -> str:
+    digest = hashlib.sha256(css.encode("utf-8")).hexdigest()[:8]
+    return f"main.{digest}.min.css"
+
+
+def material_stylesheet(site_dir: Path) -> Path:
+    """Material's `main.*.min.css` (the same file in each language)."""
+    found = sorted(site_dir.glob("*/assets/stylesheets/main.*.min.css"))
+    names = {path.name for path in found}
+    if len(names) != 1 or not MATERIAL_NAME.fullmatch(found[0].name):
+        from .build import BuildError
+
+        raise BuildError(f"expected one Material stylesheet in {site_dir}, found {sorted(names)}")
+    return found[0]
+
+
+def write_site_stylesheet(site_dir: Path, purged: bool = True) -> SiteStylesheet:
+    """Replaces Material's stylesheet by the purged site stylesheet in every language.
+
+    `purged=False` (the local mode's preview): the stylesheets joined, no rule removed, so
+    a rebuild needs no Node; the pages look the same (only unmatchable rules are purged).
+    """
+    material = material_stylesheet(site_dir)
+    sources = site_sources(site_dir)
+    if purged:
+        css, rejected = purge(unpurged_css(material), sources)
+    else:
+        css, rejected = unpurged_css(material), []
+    name = fingerprinted_name(css)
+    for assets in sorted(site_dir.glob(f"*/assets/stylesheets/{material.name}")):
+        folder = assets.parent
+        assets.unlink()
+        folder.joinpath(material.name + ".map").unlink(missing_ok=True)
+        folder.joinpath(name).write_text(css, encoding="utf-8")
+        folder.parent.joinpath(STABLE_NAME).write_text(css, encoding="utf-8")
+        for merged in OWN_STYLESHEETS:
+            if merged != STABLE_NAME:
+                folder.parent.joinpath(merged).unlink(missing_ok=True)
+    for page in sources.pages:
+        html = page.read_text(encoding="utf-8")
+        if material.name in html:
+            page.write_text(html.replace(material.name, name), encoding="utf-8")
+    return SiteStylesheet(name=name, css=css, rejected=rejected)
