@@ -17,6 +17,7 @@ from types import FrameType
 from stack.template import load_template
 
 from localdev import gateway
+from localdev.preview import PreviewBuildFailed
 from localdev.server import LocalMode, Options
 
 
@@ -27,7 +28,12 @@ def parse_arguments(argv: list[str] | None = None) -> Options:
     )
     parser.add_argument("--no-build", action="store_true", help="serve the site as already built")
     parser.add_argument(
-        "--no-watch", action="store_true", help="do not rebuild when content/ or site/ change"
+        "--no-watch",
+        action="store_true",
+        help="do not rebuild when content/ or site/ change (nor reload the open pages)",
+    )
+    parser.add_argument(
+        "--content", type=Path, help="the content folder to build and watch (default content/)"
     )
     parser.add_argument(
         "--site-dir", type=Path, help="the built site to serve (default build/site)"
@@ -53,6 +59,8 @@ def parse_arguments(argv: list[str] | None = None) -> Options:
         port=arguments.port, build=not arguments.no_build, watch=not arguments.no_watch
     )
     options.persist = arguments.persist
+    if arguments.content:
+        options.content_dir = arguments.content.resolve()
     if arguments.out:
         options.out_dir = arguments.out.resolve()
         options.site_dir = options.out_dir / "site"
@@ -91,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         url = local.start()
     except subprocess.CalledProcessError:
         print("The site did not build: see the messages above.", file=sys.stderr)
+        return 1
+    except PreviewBuildFailed as error:
+        print(f"The site did not build:\n{error}", file=sys.stderr)
         return 1
     except OSError as error:
         print(f"Cannot start the local mode: {error}", file=sys.stderr)

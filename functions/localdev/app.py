@@ -21,7 +21,7 @@ from werkzeug.security import safe_join
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
-from localdev import edge, gateway
+from localdev import edge, gateway, reload
 
 log = logging.getLogger("localdev")
 
@@ -52,6 +52,7 @@ class LocalApp:
 
     Routes and the 404 page come from `infra/template.yaml`; `routes` replaces the
     template's (route key `POST /api/x` or `ANY /api/x` → handler import path).
+    With `reloads` (the preview), every HTML page carries the reload script.
     """
 
     def __init__(
@@ -59,6 +60,7 @@ class LocalApp:
         site_dir: Path,
         routes: dict[str, str] | None = None,
         shortlinks_file: Path | None = None,
+        reloads: reload.Reloads | None = None,
     ) -> None:
         template = load_template()
         self.site_dir = site_dir
@@ -66,6 +68,7 @@ class LocalApp:
         self.error_page = edge.error_page(template)
         self.shortlinks_file = shortlinks_file
         self._shortlinks: tuple[int, dict[str, str]] = (0, {})
+        self.reloads = reloads
         self._handlers: dict[str, gateway.Handler] = {}
         # One request at a time reaches a handler, as one Lambda instance would serve them.
         self._lock = threading.Lock()
@@ -74,6 +77,8 @@ class LocalApp:
         request = Request(environ)
         if request.path == "/api" or request.path.startswith("/api/"):
             response = self.api(request)
+        elif self.reloads is not None and request.path.startswith(reload.PREFIX):
+            response = self.preview(request, self.reloads)
         else:
             response = self.static(request)
         return response(environ, start_response)
@@ -136,6 +141,27 @@ class LocalApp:
             return self._file(request, page, 404)
         return Response("404 Not Found", 404, mimetype="text/plain")
 
+    @staticmethod
+    def preview(request: Request, reloads: reload.Reloads) -> Response:
+        """The reload script, and the answer it waits for: the site's version once it changes."""
+        name = request.path.removeprefix(reload.PREFIX)
+        if name == "reload.js":
+            response = Response(reload.SCRIPT.read_bytes(), mimetype="text/javascript")
+        elif name == "wait":
+            seen = request.args.get("version", "")
+            version = reloads.wait(seen, timeout=20)
+            if version == seen:
+                # Nothing new in 20 s, or the local mode is stopping: the page asks again.
+                status = 503 if reloads.closed else 200
+                response = Response(json.dumps({"version": version}), status)
+            else:
+                response = Response(json.dumps({"version": version}))
+            response.mimetype = "application/json"
+        else:
+            return Response("404 Not Found", 404, mimetype="text/plain")
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
     def _site_file(self, url_path: str) -> Path | None:
         """The file of the built site at this address, never one outside it."""
         if not url_path or any(ord(c) < 0x20 or ord(c) == 0x7F for c in url_path):
@@ -153,8 +179,15 @@ class LocalApp:
             self._shortlinks = (modified, {link["path"]: link["to"] for link in links})
         return self._shortlinks[1]
 
-    @staticmethod
-    def _file(request: Request, path: Path, status: int) -> Response:
+    def _file(self, request: Request, path: Path, status: int) -> Response:
+        if self.reloads is not None and path.suffix == ".html":
+            # The version first: a rebuild swapped in meanwhile then means one reload more,
+            # never a page that misses its reload.
+            version = self.reloads.version
+            body = reload.inject(path.read_bytes(), version)
+            response = Response(body, status, mimetype="text/html")
+            response.headers["Cache-Control"] = "no-cache"
+            return response
         response = send_file(path, request.environ, conditional=status == 200, max_age=None)
         if response.status_code == 200:
             response.status_code = status

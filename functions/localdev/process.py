@@ -29,11 +29,13 @@ class LocalModeProcess:
         arguments: list[str] | None = None,
         env: dict[str, str] | None = None,
         state_file: Path | None = None,
+        watch: bool = False,
     ) -> None:
+        """`watch`: the preview (rebuilds after changes, pages reload); off by default in tests."""
         self._directory = tempfile.TemporaryDirectory(prefix="localdev-")
         self.state_file = state_file or Path(self._directory.name) / "localdev.json"
         self.log_file = Path(self._directory.name) / "output.log"
-        self.arguments = ["--port", "0", "--no-watch", *(arguments or [])]
+        self.arguments = ["--port", "0", *([] if watch else ["--no-watch"]), *(arguments or [])]
         self.env = {**os.environ, **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
 

@@ -1,47 +1,58 @@
 """The local mode as one object.
 
-Stand-in, site build, gateway and watcher, started and stopped together.
+Stand-in, site build, gateway and preview (watcher, builder, reloads), started and stopped
+together.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import shutil
 import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from localdev import state
 from localdev.app import LocalApp
+from localdev.function_data import reload_function_data
+from localdev.preview import Preview
+from localdev.reload import Reloads
 from localdev.standin import REGION, REPOSITORY, StandIn, handler_environment
 from localdev.watcher import Watcher
 
+__all__ = ["LocalMode", "Options", "build_site", "reload_function_data"]
+
 log = logging.getLogger("localdev")
 
-WATCHED = [REPOSITORY / "content", REPOSITORY / "site"]
+SITE_SOURCES = REPOSITORY / "site"
 
 
 @dataclass
 class Options:
     port: int = 8000
     build: bool = True
+    # Rebuild after a change under content/ or site/, and reload the open pages (the preview).
     watch: bool = True
+    # What the site says (its data is what the forms read too).
+    content_dir: Path = REPOSITORY / "content"
     # The build's output folder (it writes `site/` inside); the served folder, usually its `site/`.
     out_dir: Path = REPOSITORY / "build"
     site_dir: Path = REPOSITORY / "build" / "site"
-    shortlinks_file: Path | None = REPOSITORY / "content" / "data" / "shortlinks.yml"
+    # None: the content's own `data/shortlinks.yml`.
+    shortlinks_file: Path | None = None
     state_file: Path = state.STATE_FILE
     routes: dict[str, str] | None = None
     # Keep the stored records between runs (moto's recorder, replayed at start).
     persist: bool = False
-    watch_interval: float = 1.0
-    watched: list[Path] = field(default_factory=lambda: list(WATCHED))
+    # How long the files must stay unchanged before a rebuild (an editor writes in bursts).
+    watch_settle: float = 0.05
+    # None: the content folder and the site's sources.
+    watched: list[Path] | None = None
 
 
 class _RequestLog(WSGIRequestHandler):
@@ -51,15 +62,16 @@ class _RequestLog(WSGIRequestHandler):
         log.info("%s %s", self.address_string(), message % args)
 
 
-def build_site(site_url: str, out_dir: Path) -> None:
+def build_site(site_url: str, out_dir: Path, content_dir: Path | None = None) -> None:
     """Build the site for this address: SITE_URL is the one setting, the API sits under it.
 
-    A subprocess, so that a rebuild runs the current code of the build driver.
+    `python -m sitebuild build`, as published (without the preview, the local mode builds once).
     """
     env = {**os.environ, "SITE_URL": site_url, "API_BASE_URL": "/api", "NO_MKDOCS_2_WARNING": "1"}
+    content = ["--content", str(content_dir)] if content_dir is not None else []
     started = time.perf_counter()
     subprocess.run(  # noqa: S603 - our own interpreter and build module
-        [sys.executable, "-m", "sitebuild", "build", "--out", str(out_dir)],
+        [sys.executable, "-m", "sitebuild", "build", "--out", str(out_dir), *content],
         cwd=REPOSITORY,
         env=env,
         check=True,
@@ -67,24 +79,16 @@ def build_site(site_url: str, out_dir: Path) -> None:
     log.info("site built in %.1f s", time.perf_counter() - started)
 
 
-def swap_in(new: Path, current: Path) -> None:
-    """Serve `new` instead of `current`: two renames, no moment with half a site."""
-    previous = current.with_name(current.name + ".previous")
-    shutil.rmtree(previous, ignore_errors=True)
-    if current.exists():
-        os.replace(current, previous)
-    os.replace(new, current)
-    shutil.rmtree(previous, ignore_errors=True)
-
-
 class LocalMode:
     def __init__(self, options: Options | None = None) -> None:
         self.options = options or Options()
+        content = self.options.content_dir
         recording = self.options.out_dir / "localdev-recording.jsonl"
         self.standin = StandIn(recording=recording if self.options.persist else None)
-        self.app = LocalApp(
-            self.options.site_dir, self.options.routes, self.options.shortlinks_file
-        )
+        self.reloads = Reloads() if self.options.watch else None
+        shortlinks = self.options.shortlinks_file or content / "data" / "shortlinks.yml"
+        self.app = LocalApp(self.options.site_dir, self.options.routes, shortlinks, self.reloads)
+        self.preview: Preview | None = None
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._watcher: Watcher | None = None
@@ -97,31 +101,46 @@ class LocalMode:
             "127.0.0.1", self.options.port, self.app, threaded=True, request_handler=_RequestLog
         )
         self.url = f"http://127.0.0.1:{self._server.port}/"
+        options = self.options
         try:
             endpoint = self.standin.start()
-            if self.options.build:
-                build_site(self.url, self.options.out_dir)
+            if self.reloads is not None:
+                # The builders keep their work (staging, configurations) in their own folder.
+                self.preview = Preview(
+                    self.url,
+                    options.content_dir,
+                    options.out_dir / "preview-next",
+                    options.site_dir,
+                    self.reloads,
+                    SITE_SOURCES,
+                    shell_dir=options.out_dir / "shell",
+                )
+                self.preview.start(build=options.build)
+            elif options.build:
+                build_site(self.url, options.out_dir, options.content_dir)
             # The answers are pages of the site when its shell was exported with it.
-            shell = self.options.out_dir / "shell"
+            shell = options.out_dir / "shell"
             os.environ.update(
                 handler_environment(
                     endpoint,
                     self.standin.tables,
                     self.url,
                     shell if (shell / "fr.html").is_file() else None,
+                    options.content_dir / "data",
                 )
             )
             os.environ.pop("AWS_PROFILE", None)
         except BaseException:
             self._server.server_close()
+            if self.preview is not None:
+                self.preview.stop()
             self.standin.stop()
             raise
         self._thread = threading.Thread(target=self._server.serve_forever, name="localdev-http")
         self._thread.start()
-        if self.options.watch:
-            self._watcher = Watcher(
-                self.options.watched, self._rebuild, self.options.watch_interval
-            )
+        if self.preview is not None:
+            watched = options.watched or [options.content_dir, SITE_SOURCES]
+            self._watcher = Watcher(watched, self.preview.on_change, options.watch_settle)
             self._watcher.start()
         state.write(
             state.State(self.url, endpoint, REGION, self.standin.tables, os.getpid()),
@@ -129,25 +148,14 @@ class LocalMode:
         )
         return self.url
 
-    def _rebuild(self, paths: list[Path]) -> None:
-        names = [
-            str(path.relative_to(REPOSITORY)) if path.is_relative_to(REPOSITORY) else str(path)
-            for path in paths
-        ]
-        log.info("changed: %s; rebuilding", ", ".join(names[:5]))
-        # Built aside, then swapped in: a reload during the build still gets the previous site.
-        next_out = self.options.out_dir / "preview-next"
-        try:
-            build_site(self.url, next_out)
-        except subprocess.CalledProcessError:
-            log.error("the build failed; still serving the previous site")
-            return
-        swap_in(next_out / "site", self.options.site_dir)
-
     def stop(self) -> None:
         state.remove(os.getpid(), self.options.state_file)
         if self._watcher is not None:
             self._watcher.stop()
+        if self.preview is not None:
+            self.preview.stop()
+        if self.reloads is not None:
+            self.reloads.close()  # the pages waiting for a reload get their answer now
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,14 +25,15 @@ from .notfound import write_not_found_page
 from .numbers import write_open_data
 from .pages import HREFLANG, SitePlan, plan_site
 from .render import make_environment, stage_language
-from .search import header_link, write_search_indexes
+from .search import header_link, write_search_index, write_search_indexes
 from .settings import REPO_ROOT, BuildSettings
-from .shell import export_shells, stage_shell_page
+from .shell import SHELL_DIR_NAME, export_shell, stage_shell_page
 from .social import write_social_image
 from .stylesheet import write_site_stylesheet
 
 BASE_CONFIG = REPO_ROOT / "mkdocs.yml"
-# Not --quiet: MkDocs then drops its warnings, and --strict has nothing left to abort on.
+# Not --quiet: it drops MkDocs' warnings before --strict counts them (a broken link passed).
+# The output is captured, and shown only when a build fails.
 GENERATOR = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f"]
 
 
@@ -77,7 +79,7 @@ def language_config(data: Content, plan: SitePlan, lang: Language) -> dict[str, 
     return config
 
 
-def _run_generators(configs: dict[Language, Path]) -> None:
+def _run_generators(configs: dict[str, Path]) -> None:
     # Two languages, two processes: the build takes the time of the slower one.
     procs = {
         lang: subprocess.Popen(  # noqa: S603 (our own interpreter and config paths)
@@ -98,28 +100,23 @@ def _run_generators(configs: dict[Language, Path]) -> None:
         raise BuildError("MkDocs build failed:\n" + "\n".join(failures))
 
 
-def write_sitemaps(plan: SitePlan) -> None:
-    """Sitemaps with hreflang alternates: one per language root (Material's JavaScript
-    looks there) and one at the root listing both languages."""
+def run_generator(config: Path) -> None:
+    """MkDocs on one language's configuration, in its own process."""
+    _run_generators({config.name: config})
+
+
+def _write_sitemap(plan: SitePlan, path: Path, langs: tuple[Language, ...]) -> None:
+    """A sitemap with hreflang alternates: in each language's root (Material's JavaScript
+    looks there) for that language, at the root for both."""
     env = make_environment(autoescape=True)
-    template = env.get_template("sitemap.xml.j2")
-    site_dir = plan.settings.site_dir
-
-    def entries(langs: tuple[Language, ...]) -> list[dict[str, Any]]:
-        return [
-            {"loc": plan.absolute_url(page), "alternates": plan.alternates(page)}
-            for lang in langs
-            for page in plan.pages[lang]
-        ]
-
-    targets: list[tuple[Path, tuple[Language, ...]]] = [
-        (site_dir / lang / "sitemap.xml", (lang,)) for lang in LANGUAGES
+    entries = [
+        {"loc": plan.absolute_url(page), "alternates": plan.alternates(page)}
+        for lang in langs
+        for page in plan.pages[lang]
     ]
-    targets.append((site_dir / "sitemap.xml", LANGUAGES))
-    for path, langs in targets:
-        xml = template.render(entries=entries(langs))
-        path.write_text(xml, encoding="utf-8")
-        path.with_suffix(".xml.gz").write_bytes(gzip.compress(xml.encode(), mtime=0))
+    xml = env.get_template("sitemap.xml.j2").render(entries=entries)
+    path.write_text(xml, encoding="utf-8")
+    path.with_suffix(".xml.gz").write_bytes(gzip.compress(xml.encode(), mtime=0))
 
 
 def write_root_pages(data: Content, plan: SitePlan) -> None:
@@ -159,6 +156,71 @@ def write_root_pages(data: Content, plan: SitePlan) -> None:
     )
 
 
+def prepare_language(data: Content, plan: SitePlan, lang: Language) -> tuple[list[str], Path]:
+    """Stage a language's Markdown and assets and write its MkDocs configuration.
+
+    Returns the placeholders its pages show and the configuration's path.
+    """
+    settings = plan.settings
+    placeholders = stage_language(data, plan, lang, settings.staging_dir / lang)
+    write_social_image(data, lang, settings.staging_dir / lang)
+    stage_shell_page(data, lang, settings.staging_dir / lang)
+    config_dir = settings.out_dir / "config"
+    config_dir.mkdir(parents=True, exist_ok=True)
+    path = config_dir / f"mkdocs.{lang}.yml"
+    path.write_text(
+        yaml.safe_dump(language_config(data, plan, lang), allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    return placeholders, path
+
+
+def finish_language(data: Content, plan: SitePlan, lang: Language) -> None:
+    """After MkDocs, in a language's root: its page shell exported, its sitemap, its feed."""
+    settings = plan.settings
+    export_shell(settings.site_dir, settings.out_dir, settings.base_path, lang)
+    _write_sitemap(plan, settings.site_dir / lang / "sitemap.xml", (lang,))
+    write_feed(data, plan, lang)
+
+
+def finish_site(data: Content, plan: SitePlan) -> None:
+    """The site's root, once both languages are built: the sitemap of both, `/`, short
+    links, robots.txt, the content version and the 404 page (it reads the built pages)."""
+    site_dir = plan.settings.site_dir
+    _write_sitemap(plan, site_dir / "sitemap.xml", LANGUAGES)
+    write_root_pages(data, plan)
+    # What the pages were built from: the publish command ships them only with functions
+    # carrying the same content (infra/bundle.py stamps the bundle the same way).
+    (site_dir / "content-version.txt").write_text(data.version + "\n", encoding="utf-8")
+    write_not_found_page(data, plan)
+    # « Le programme en chiffres »' open data files, from the snapshot when there is one.
+    write_open_data(data, plan)
+
+
+def build_language(
+    data: Content,
+    plan: SitePlan,
+    lang: Language,
+    generate: Callable[[Path], None] = run_generator,
+    purge_stylesheet: bool = True,
+) -> list[str]:
+    """One language into `site_dir/lang` (replaced), for a site folder holding no other
+    language (the stylesheet step reads every page there: the preview builds one language
+    per folder).
+
+    `generate` runs MkDocs on the language's configuration (the preview keeps one warm);
+    `purge_stylesheet=False` joins the stylesheets without the purge (the preview: no Node).
+    Returns the placeholders the language's pages show.
+    """
+    placeholders, config = prepare_language(data, plan, lang)
+    shutil.rmtree(plan.settings.site_dir / lang, ignore_errors=True)
+    generate(config)
+    write_site_stylesheet(plan.settings.site_dir, purged=purge_stylesheet)
+    finish_language(data, plan, lang)
+    write_search_index(plan, lang)
+    return placeholders
+
+
 def build(settings: BuildSettings) -> BuildResult:
     """The whole site into `settings.site_dir`; raises DataError or BuildError."""
     started = time.perf_counter()
@@ -166,42 +228,24 @@ def build(settings: BuildSettings) -> BuildResult:
     plan = plan_site(data, settings)
 
     placeholders: dict[Language, list[str]] = {}
+    configs: dict[str, Path] = {}
     for lang in LANGUAGES:
-        placeholders[lang] = stage_language(data, plan, lang, settings.staging_dir / lang)
-        write_social_image(data, lang, settings.staging_dir / lang)
-        stage_shell_page(data, lang, settings.staging_dir / lang)
+        placeholders[lang], configs[lang] = prepare_language(data, plan, lang)
     if settings.release and any(placeholders.values()):
         pages = sorted({p for uses in placeholders.values() for p in uses})
         raise DataError(
             settings.data_dir, PLACEHOLDER, "not allowed in a release, shown on " + ", ".join(pages)
         )
 
-    config_dir = settings.out_dir / "config"
-    config_dir.mkdir(parents=True, exist_ok=True)
-    configs: dict[Language, Path] = {}
-    for lang in LANGUAGES:
-        path = config_dir / f"mkdocs.{lang}.yml"
-        path.write_text(
-            yaml.safe_dump(language_config(data, plan, lang), allow_unicode=True, sort_keys=False),
-            encoding="utf-8",
-        )
-        configs[lang] = path
-
     if settings.site_dir.exists():
         shutil.rmtree(settings.site_dir)
     settings.site_dir.mkdir(parents=True)
+    shutil.rmtree(settings.out_dir / SHELL_DIR_NAME, ignore_errors=True)
     _run_generators(configs)
-    # Before the shell is exported: its links name the purged, fingerprinted stylesheet.
+    # Before the shells are exported: their links name the purged, fingerprinted stylesheet.
     write_site_stylesheet(settings.site_dir)
-    export_shells(settings.site_dir, settings.out_dir, settings.base_path)
-    write_search_indexes(plan)
-    write_sitemaps(plan)
-    write_root_pages(data, plan)
-    # What the pages were built from: the publish command ships them only with functions
-    # carrying the same content (infra/bundle.py stamps the bundle the same way).
-    (settings.site_dir / "content-version.txt").write_text(data.version + "\n", encoding="utf-8")
-    write_not_found_page(data, plan)
     for lang in LANGUAGES:
-        write_feed(data, plan, lang)
-    write_open_data(data, plan)
+        finish_language(data, plan, lang)
+    write_search_indexes(plan)  # both languages side by side
+    finish_site(data, plan)
     return BuildResult(plan, placeholders, time.perf_counter() - started)

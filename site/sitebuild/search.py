@@ -129,6 +129,17 @@ def _bundle(plan: SitePlan, lang: Language) -> SearchIndex:
     )
 
 
+def write_search_index(plan: SitePlan, lang: Language) -> SearchIndex:
+    """Indexes the built pages of one language into `<site>/<lang>/pagefind/`."""
+    shutil.rmtree(plan.settings.site_dir / lang / BUNDLE, ignore_errors=True)
+    proc = subprocess.run(  # noqa: S603 (the pinned binary, our own paths)
+        _command(plan, lang), capture_output=True, text=True, check=False
+    )
+    if proc.returncode != 0:
+        _fail(f"Pagefind failed:\n--- {lang} ---\n{proc.stdout}{proc.stderr}")
+    return _bundle(plan, lang)
+
+
 def write_search_indexes(plan: SitePlan) -> dict[Language, SearchIndex]:
     """Indexes the built pages of each language into `<site>/<lang>/pagefind/` (the two
     languages in parallel); raises BuildError with Pagefind's output if it fails."""

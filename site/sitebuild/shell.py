@@ -17,7 +17,7 @@ import shutil
 from pathlib import Path
 
 import yaml
-from content_model import LANGUAGES, Content, Language
+from content_model import Content, Language
 
 SHELL_PAGE = "vnb-shell.md"
 SHELL_DIR_NAME = "shell"
@@ -109,17 +109,15 @@ def shell_template(html: str, page_path: str) -> str:
     )
 
 
-def export_shells(site_dir: Path, out_dir: Path, base_path: str) -> Path:
-    """`build/shell/<lang>.html` from each language's rendered shell page, which is then
+def export_shell(site_dir: Path, out_dir: Path, base_path: str, lang: Language) -> Path:
+    """`build/shell/<lang>.html` from the language's rendered shell page, which is then
     removed from the site (it is not a page anyone should reach)."""
     target = out_dir / SHELL_DIR_NAME
-    if target.exists():
-        shutil.rmtree(target)
-    target.mkdir(parents=True)
-    for lang in LANGUAGES:
-        folder = site_dir / lang / SHELL_PAGE.removesuffix(".md")
-        html = (folder / "index.html").read_text(encoding="utf-8")
-        page_path = f"{base_path}{lang}/{SHELL_PAGE.removesuffix('.md')}/"
-        (target / f"{lang}.html").write_text(shell_template(html, page_path), "utf-8")
-        shutil.rmtree(folder)
-    return target
+    target.mkdir(parents=True, exist_ok=True)
+    folder = site_dir / lang / SHELL_PAGE.removesuffix(".md")
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    page_path = f"{base_path}{lang}/{SHELL_PAGE.removesuffix('.md')}/"
+    shell = target / f"{lang}.html"
+    shell.write_text(shell_template(html, page_path), "utf-8")
+    shutil.rmtree(folder)
+    return shell

@@ -125,11 +125,18 @@ def material_stylesheet(site_dir: Path) -> Path:
     return found[0]
 
 
-def write_site_stylesheet(site_dir: Path) -> SiteStylesheet:
-    """Replaces Material's stylesheet by the purged site stylesheet in every language."""
+def write_site_stylesheet(site_dir: Path, purged: bool = True) -> SiteStylesheet:
+    """Replaces Material's stylesheet by the purged site stylesheet in every language.
+
+    `purged=False` (the local mode's preview): the stylesheets joined, no rule removed, so
+    a rebuild needs no Node; the pages look the same (only unmatchable rules are purged).
+    """
     material = material_stylesheet(site_dir)
     sources = site_sources(site_dir)
-    css, rejected = purge(unpurged_css(material), sources)
+    if purged:
+        css, rejected = purge(unpurged_css(material), sources)
+    else:
+        css, rejected = unpurged_css(material), []
     name = fingerprinted_name(css)
     for assets in sorted(site_dir.glob(f"*/assets/stylesheets/{material.name}")):
         folder = assets.parent
