@@ -55,7 +55,11 @@ def refusal_codes(response: Any) -> set[str]:
     media_type = (content_type[0] if isinstance(content_type, list) else content_type).lower()
     if media_type.startswith("application/json"):
         return {error["code"] for error in json.loads(response.text)["errors"]}
-    page = re.sub(r"\s+", " ", unescape(response.text))
+    # The page's own refusal, not the messages it keeps hidden for the script's step checks.
+    shown = re.sub(
+        r'<p class="vnb-error-message"[^>]*\bhidden>.*?</p>', "", response.text, flags=re.S
+    )
+    page = re.sub(r"\s+", " ", unescape(shown))
     return {code for code, texts in messages().items() if any(text in page for text in texts)}
 
 

@@ -103,7 +103,7 @@ def pages(root: Path) -> set[str]:
     return {
         p.relative_to(root).as_posix()
         for p in root.rglob("*.html")
-        if p.relative_to(root).as_posix().split("/", 2)[1:2] not in (["vnb-shell"], ["assets"])
+        if not {"vnb-shell", "assets"} & set(p.relative_to(root).parts)
     }
 
 

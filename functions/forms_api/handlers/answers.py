@@ -46,7 +46,12 @@ def page_doc(description: str) -> Any:
 def redirect_doc(description: str) -> Any:
     """An OpenAPI response entry for a redirect answering a form post (Post/Redirect/Get)."""
     location = {"description": "The page to show", "schema": {"type": "string"}}
-    return {"description": description, "headers": {"Location": location}}
+    empty = {"schema": {"type": "string", "maxLength": 0}}
+    return {
+        "description": description,
+        "headers": {"Location": location},
+        "content": {"text/plain": empty},
+    }
 
 
 def message_of(data: Content, code: str) -> Any:

@@ -105,8 +105,12 @@ def _check_token(draft_id: str, lang: str) -> str:
     summary="Register a business (or join the callback list): first, check the answers",
     responses={
         200: {
-            "description": "Check your answers: send them with `POST /registrations/send`",
-            "content": {"application/json": {"model": CheckResponse}},
+            "description": "Check your answers: send them with `POST /registrations/send`"
+            " (JSON); the form again with these values (a form post with `step=edit`)",
+            "content": {
+                "application/json": {"model": CheckResponse},
+                "text/html": {"schema": {"type": "string"}},
+            },
         },
         303: answers.redirect_doc('A form post: see the "check your answers" page'),
         400: answers.error_doc("Invalid fields, or a body that can't be read"),

@@ -91,7 +91,8 @@ def email_rule() -> Schema:
     local part of at most 63 characters (no dot at either end nor two in a row, nothing
     `clean_text` refuses), two to four domain labels of at most 32 of the rule's
     characters."""
-    local_char = f"[^@\\s.{_refused_characters()}]"
+    # What SES delivers to (rules._ATEXT: RFC 5322 atext, ASCII only), as a character class.
+    local_char = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
     local = f"(?:{local_char}{{1,15}}\\.){{0,3}}{local_char}{{1,15}}"
     label = "[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?"
     return {
@@ -204,7 +205,12 @@ def form_of(json_schema: Schema, title: str) -> Schema:
             k: v for k, v in prop.items() if k != "anyOf" and not (k == "default" and v is None)
         }
         branches = [b for b in prop.get("anyOf", []) if b.get("type") != "null"]
-        properties[name] = {**kept, **branches[0]} if len(branches) == 1 else prop
+        if len(branches) == 1:
+            properties[name] = {**kept, **branches[0]}
+        elif branches:  # the head count: a number or its digits, never null in a form
+            properties[name] = {**kept, "anyOf": branches}
+        else:
+            properties[name] = prop
     return {**json_schema, "title": title, "properties": properties}
 
 
