@@ -421,7 +421,3 @@ def run(settings: BuildSettings) -> int:
         )
         return 1
     return 0
-
-
-def messages_for(report: Report) -> list[str]:
-    return [f.render(report.content_dir) for f in report.findings]
