@@ -220,3 +220,26 @@ def message_page(
         "action": page.action,
     }
     return html_response(status, "message.html", context, page_id=page.page_id)
+
+
+# The link problems that say the link was good once (410): any other is not valid (400).
+_EXPIRED = ("link_expired", "check_expired")
+
+
+def link_problem(code: str, lang: str, page: FormPage) -> Response[Any]:
+    """The page for a signed link that no longer works (expired, forged, or naming nothing
+    stored), in the language of the link."""
+    data = program_data()
+    t = data.strings_in(lang).form
+    context = {
+        "lang": lang,
+        "t": t,
+        "errors": {},
+        "title": t["link_problem_title"],
+        "paragraphs": [data.message(lang, "errors", code)],
+        "values": {},
+        "action": page.action,
+    }
+    return html_response(
+        410 if code in _EXPIRED else 400, "message.html", context, page_id=page.page_id
+    )

@@ -239,21 +239,7 @@ def get_result() -> Response[Any]:
         stored = get_repository().assessment_scores({"pk": claims["pk"], "sk": claims["sk"]})
         code = "" if stored else "link_invalid"
     if stored is None:
-        t = data.strings_in(lang).form
-        return answers.html_response(
-            410 if code == "link_expired" else 400,
-            "message.html",
-            {
-                "lang": lang,
-                "t": t,
-                "errors": {},
-                "title": t["link_problem_title"],
-                "paragraphs": [data.message(lang, "errors", code)],
-                "values": {},
-                "action": page.action,
-            },
-            page_id=page.page_id,
-        )
+        return answers.link_problem(code, lang, page)
     return _result_page(data, lang, stored)
 
 

@@ -338,23 +338,8 @@ def _claims(purpose: str) -> tuple[dict[str, Any] | None, str]:
 
 
 def _link_problem(code: str, lang: str) -> Response[Any]:
-    data = runtime.program_data()
-    t = data.strings_in(lang).form
     runtime.count(FORM, code)
-    return answers.html_response(
-        410 if code in ("link_expired", "check_expired") else 400,
-        "message.html",
-        {
-            "lang": lang,
-            "t": t,
-            "errors": {},
-            "title": t["link_problem_title"],
-            "paragraphs": [data.message(lang, "errors", code)],
-            "values": {},
-            "action": page.action,
-        },
-        page_id=page.page_id,
-    )
+    return answers.link_problem(code, lang, page)
 
 
 def _query_language() -> str:
