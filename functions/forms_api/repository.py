@@ -142,23 +142,9 @@ class DynamoProgramRepository:
         its e-mail address is confirmed (`confirm_registration`), so a stranger who types
         someone else's NEQ first blocks nobody and learns nothing."""
         item = _attributes(registration_item(registration))
-        try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=item,
-                ConditionExpression="attribute_not_exists(pk)",
-                ReturnValuesOnConditionCheckFailure="ALL_OLD",
-            )
-        except ClientError as error:
-            if _code(error) == "ConditionalCheckFailedException":
-                # Our own write retried after its answer was lost, or another registration
-                # drew the same reference.
-                if error.response.get("Item") == item:
-                    return
-                raise ReferenceCollision(registration.reference) from None
-            raise self._translate(error) from error
-        except BotoCoreError as error:
-            raise StorageUnavailable() from error
+        if self._put_new(item) is not None:
+            # Another registration drew the same reference.
+            raise ReferenceCollision(registration.reference)
 
     def confirm_registration(self, reference: str, now: datetime) -> RegistrationView | None:
         """The e-mail address is confirmed: claim the business number for this registration
@@ -313,6 +299,14 @@ class DynamoProgramRepository:
 
     def add_assessment(self, assessment: Assessment) -> None:
         item = _attributes(assessment_item(assessment))
+        taken = self._put_new(item)
+        if taken is not None:
+            raise taken
+
+    def _put_new(self, item: dict[str, Any]) -> ClientError | None:
+        """Write an item whose key must be new. Our own write retried after its answer was
+        lost finds itself there and is stored once (None); another item holding the key is
+        the failed condition, returned for the caller to name."""
         try:
             self._client.put_item(
                 TableName=self._table,
@@ -321,14 +315,12 @@ class DynamoProgramRepository:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ClientError as error:
-            if (
-                _code(error) == "ConditionalCheckFailedException"
-                and error.response.get("Item") == item
-            ):
-                return  # our own write, retried after its answer was lost: stored once
-            raise self._translate(error) from error
+            if _code(error) != "ConditionalCheckFailedException":
+                raise self._translate(error) from error
+            return None if error.response.get("Item") == item else error
         except BotoCoreError as error:
             raise StorageUnavailable() from error
+        return None
 
     @staticmethod
     def _translate(error: ClientError) -> Exception:
