@@ -57,12 +57,22 @@ def forms_env(monkeypatch: pytest.MonkeyPatch, content_dir: Path) -> Iterator[Pa
 
 @pytest.fixture
 def dynamodb(forms_env: Path) -> Iterator[Any]:
-    """moto running, both tables created from the template; yields a DynamoDB client."""
+    """moto running, both tables created from the template; yields a DynamoDB client.
+
+    moto's own TransactWriteItems is not atomic between threads: it copies the tables, and
+    a transaction that fails puts its copy back, undoing a write another thread made in
+    between (the race tests lost a confirmed registration that way, once in a few hundred
+    runs). The local mode's journaled transactions are all-or-nothing, one at a time, as
+    DynamoDB's are: the tests use them too."""
     import boto3
+    from localdev.standin import REGION, journal_transactions
     from moto import mock_aws
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
     from stack.template import create_tables
 
     with mock_aws():
+        journal_transactions(dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION])
         client = boto3.client("dynamodb", region_name="ca-central-1")
         create_tables(client, TABLES)
         yield client
