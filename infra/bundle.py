@@ -32,6 +32,8 @@ SOURCES = {
     REPO / "functions" / "forms_api": Path("forms_api"),
     # The one model of the content data: the functions validate content/data with it.
     REPO / "functions" / "content_model": Path("content_model"),
+    # The nightly numbers function (« Le programme en chiffres »).
+    REPO / "functions" / "progress": Path("progress"),
     REPO / "content" / "data": Path("content") / "data",
 }
 _SKIP = shutil.ignore_patterns("__pycache__", "*.pyc", ".DS_Store")

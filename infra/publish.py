@@ -63,6 +63,10 @@ VERSION_FILE = "content-version.txt"
 VERSION_TAG = "content-version"
 STALE_TAG = "vnb-stale-since"
 DEFAULT_GRACE = timedelta(minutes=20)
+# The nightly numbers function's own files in the bucket (progress/handler.py): the last
+# snapshot of « Le programme en chiffres », from which each publication builds the page.
+NUMBERS_PREFIX = "progress/"
+NUMBERS_SNAPSHOT = NUMBERS_PREFIX + "snapshot.json"
 
 # What infra/template.yaml's CloudFront behaviours say (tests/infra/test_publish.py keeps
 # these equal to the FingerprintedCachePolicy path patterns and the two headers policies).
@@ -249,6 +253,8 @@ class Cloud(Protocol):
 
     def invalidate(self, distribution_id: str, paths: Sequence[str], reference: str) -> str: ...
 
+    def deployed_snapshot(self, stack_name: str) -> bytes | None: ...
+
 
 def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -331,6 +337,22 @@ class Boto3Cloud:
         )
         invalidation_id: str = answer["Invalidation"]["Id"]
         return invalidation_id
+
+    def deployed_snapshot(self, stack_name: str) -> bytes | None:
+        """The numbers function's last snapshot; None before the stack or its first run."""
+        from botocore.exceptions import ClientError
+
+        try:
+            bucket = self.stack(stack_name).outputs.get("SiteBucketName")
+            if bucket is None:
+                return None
+            body: bytes = self._s3.get_object(Bucket=bucket, Key=NUMBERS_SNAPSHOT)["Body"].read()
+        except ClientError as error:
+            code = error.response.get("Error", {}).get("Code", "")
+            if code in {"NoSuchKey", "404"} or "does not exist" in str(error):
+                return None
+            raise
+        return body
 
 
 def _content_md5(body: bytes) -> str:
@@ -423,6 +445,11 @@ class Options:
     def bundle_dir(self) -> Path:
         return self.repo / "build" / "lambda"
 
+    @property
+    def snapshot_path(self) -> Path:
+        """Where the site build reads the figures (`sitebuild.numbers.snapshot_path`)."""
+        return self.repo / "build" / NUMBERS_SNAPSHOT
+
 
 @dataclass
 class Sweep:
@@ -512,6 +539,8 @@ def sweep(
     for key in cloud.keys(bucket):
         if published is not None and key in published:
             continue
+        if key.startswith(NUMBERS_PREFIX):
+            continue  # the numbers function's, not the build's
         since = cloud.stale_since(bucket, key)
         if since is None:
             if published is None:
@@ -535,6 +564,18 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def take_deployed_snapshot(cloud: Cloud, target: Target, options: Options) -> None:
+    """The page is built from the figures the site shows now, never from a snapshot left in
+    `build/` by a local recount or a synthetic seed (fictitious figures must not go out)."""
+    deployed = cloud.deployed_snapshot(target.stack_name)
+    path = options.snapshot_path
+    if deployed is None:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(deployed)
+
+
 def publish(
     target: Target,
     options: Options,
@@ -548,6 +589,7 @@ def publish(
     environ = dict(os.environ if env is None else env)
     report = Report()
     build_env = {**environ, "SITE_URL": target.site_url, "NO_MKDOCS_2_WARNING": "1"}
+    take_deployed_snapshot(cloud, target, options)
     commands = build_commands(target, options)
     if options.skip_deploy:
         commands = commands[:1]

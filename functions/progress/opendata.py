@@ -65,9 +65,14 @@ def read_snapshot(path: Path) -> Snapshot | None:
     """The snapshot at `path`, or None when there is none yet (the page says so)."""
     if not path.is_file():
         return None
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    raw["figures"]["total"] = {"code": "", **raw["figures"]["total"]}
-    return Snapshot.model_validate(raw)
+    return parse_snapshot(json.loads(path.read_text(encoding="utf-8")))
+
+
+def parse_snapshot(raw: dict[str, Any]) -> Snapshot:
+    """A snapshot document (`progress.recount.snapshot`) as the page and the files read it."""
+    figures = dict(raw["figures"])
+    figures["total"] = {"code": "", **figures["total"]}
+    return Snapshot.model_validate({**raw, "figures": figures})
 
 
 def _cell(value: int | float | None) -> str:

@@ -11,14 +11,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from content_model import LANGUAGES, Content
-from content_model.models import url_of
+from content_model import LANGUAGES, Content, Language
+from progress.figures import PAGE_ID, page_folder
 from progress.opendata import Snapshot, files, read_snapshot, view
 
 from .pages import SitePlan
 from .settings import BuildSettings
-
-PAGE_ID = "numbers"
 
 
 def snapshot_path(settings: BuildSettings) -> Path:
@@ -36,13 +34,12 @@ def current_snapshot(settings: BuildSettings) -> Snapshot | None:
     return _snapshot(path, mtime)
 
 
-def page_view(data: Content, settings: BuildSettings, lang: str) -> dict[str, Any]:
+def page_view(data: Content, settings: BuildSettings, lang: Language) -> dict[str, Any]:
     """The `numbers` variable of every page's template (the numbers page shows it)."""
     result = view(current_snapshot(settings), data, lang)
-    pair = next((p for p in data.pages if p.id == PAGE_ID), None)
-    if pair is not None:
+    if any(p.id == PAGE_ID for p in data.pages):
         # The files' folder from the host's root: raw HTML links, as `asset()` gives.
-        result["folder"] = f"{settings.base_path}{lang}/{url_of(getattr(pair, lang))}"
+        result["folder"] = page_folder(data, lang, settings.base_path)
     return result
 
 

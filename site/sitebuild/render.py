@@ -16,8 +16,9 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 import yaml
-from content_model import PLACEHOLDER, Content, DataError, Language
+from content_model import PLACEHOLDER, Content, DataError, Language, formatting
 from forms_api.rendering import STEP_ERRORS, site_form, step_errors
+from progress import figures
 
 from .history import front_matter_date, last_changes
 from .numbers import page_view
@@ -26,7 +27,7 @@ from .settings import REPO_ROOT
 
 TEMPLATES_DIR = REPO_ROOT / "site" / "templates"
 ASSETS_DIR = REPO_ROOT / "site" / "assets"
-NBSP = "\u00a0"
+NBSP = formatting.NBSP
 DAYS_PER_YEAR = 365
 # What a generated (branch) page shows besides its template: its "Date modified" follows them.
 GENERATED_FROM = ("branches.yml", "regions.yml")
@@ -84,6 +85,8 @@ class Renderer:
             label=self.label,
             quantity=self.quantity,
             period=self.period,
+            # « Le programme en chiffres »: the figures, as the numbers function renders them.
+            figures=lambda view: figures.render(view, self.data, self.lang),
         )
         self.env.tests["placeholder"] = lambda value: value == PLACEHOLDER
 
@@ -98,8 +101,7 @@ class Renderer:
     def number(self, value: int | str) -> str:
         if isinstance(value, str):
             return self.tbc(value)
-        text = f"{value:,}"
-        return text.replace(",", NBSP) if self.lang == "fr" else text
+        return formatting.number(value, self.lang)
 
     def quantity(self, value: int | str, unit: str) -> str:
         """`3 | quantity("year")` → « 3 ans » / "3 years"; a placeholder stays one."""
@@ -122,11 +124,7 @@ class Renderer:
     def longdate(self, value: dt.date | str) -> str:
         if isinstance(value, str):
             return self.tbc(value)
-        month = self.strings["months"][value.month - 1]
-        if self.lang == "fr":
-            day = "1er" if value.day == 1 else str(value.day)
-            return f"{day} {month} {value.year}"
-        return f"{month} {value.day}, {value.year}"
+        return formatting.long_date(value, self.strings["months"], self.lang)
 
     def label(self, item: object) -> str:
         """The name of a coded item (region, sector, branch, partner) in this language."""

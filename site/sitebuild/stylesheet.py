@@ -12,7 +12,9 @@ can match (PurgeCSS), minifies them (Lightning CSS) and writes the result:
   the build (the forms API's `SITE_STYLESHEET`, e.g. `/{lang}/assets/vnb.css`).
 
 "Something" is what the site can show: every built HTML page, the forms API's templates
-(the answer pages rendered at run time: errors, confirmation, result) and the scripts
+(the answer pages rendered at run time: errors, confirmation, result), the figures of « Le
+programme en chiffres » (the nightly numbers function renders them into a page built
+without them, so the stylesheet may not depend on whether a snapshot existed) and the scripts
 (classes and attributes they add at run time). A class the next page needs is kept by the
 next build, since the purge reads the pages it builds: there is no safelist to maintain.
 A page over its 14 KB budget, or a class that loses its rule, fails
@@ -33,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from forms_api.rendering import TEMPLATES as FORM_TEMPLATES
+from progress.figures import TEMPLATE as FIGURES_TEMPLATE
 
 from .render import ASSETS_DIR
 from .settings import REPO_ROOT
@@ -66,7 +69,7 @@ class Sources:
 def site_sources(site_dir: Path) -> Sources:
     return Sources(
         pages=sorted(site_dir.rglob("*.html")),
-        templates=sorted(FORM_TEMPLATES.glob("*.html")),
+        templates=[*sorted(FORM_TEMPLATES.glob("*.html")), FIGURES_TEMPLATE],
         scripts=sorted(ASSETS_DIR.glob("*.js")),
     )
 

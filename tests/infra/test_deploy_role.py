@@ -292,11 +292,11 @@ def test_the_execution_role_never_touches_the_programs_data() -> None:
     ]
 
 
-def test_function_roles_are_passed_to_lambda_only() -> None:
+def test_function_roles_are_passed_to_lambda_and_the_nightly_schedule_only() -> None:
     passes = [s for s in statements("CloudFormationExecutionRole") if "iam:PassRole" in s["Action"]]
     assert len(passes) == 1
     assert passes[0]["Condition"] == {
-        "StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}
+        "StringEquals": {"iam:PassedToService": ["lambda.amazonaws.com", "scheduler.amazonaws.com"]}
     }
     resource = passes[0]["Resource"]["Fn::Sub"]
     assert resource.endswith(":role/vnb-${Environment}-*")

@@ -114,12 +114,16 @@ class Builds:
     bundle_version: str | None
     deploy_applies_tags: bool = True
     commands: list[list[str]] = field(default_factory=list)
+    # The figures snapshot each site build found in build/progress/ (None: none).
+    snapshots: list[bytes | None] = field(default_factory=list)
 
     def __call__(self, command: Sequence[str], *, cwd: Path, env: Mapping[str, str]) -> None:
         command = list(command)
         self.commands.append(command)
         if command[1:4] == ["-m", "sitebuild", "build"]:
             assert env["SITE_URL"] == f"https://{ENV['DOMAIN_NAME']}/"
+            snapshot = self.repo / "build" / "progress" / "snapshot.json"
+            self.snapshots.append(snapshot.read_bytes() if snapshot.exists() else None)
             self._write(self.repo / "build" / "site", self.site, self.site_version)
         elif command[1:2] == ["infra/bundle.py"]:
             self._write(
@@ -305,6 +309,28 @@ def test_one_invalidation_of_everything_is_requested(world: World) -> None:
     (invalidation,) = world.invalidations()
     assert invalidation["Id"] == report.invalidation
     assert invalidation["InvalidationBatch"]["Paths"]["Items"] == ["/*"]
+
+
+def test_the_page_is_built_from_the_deployed_figures_never_from_a_local_snapshot(
+    world: World,
+) -> None:
+    # A synthetic seed left in build/ by the preview must not be published.
+    local = world.repo / "build" / "progress" / "snapshot.json"
+    local.parent.mkdir(parents=True)
+    local.write_bytes(b'{"synthetic": true}')
+    world.publish(yes=True)
+    assert world.builds.snapshots == [None]
+
+    # After the numbers function's first night, the next publication builds from its figures.
+    nightly = b'{"synthetic": false, "as_of": "2026-12-01T07:15:00Z"}'
+    world.s3.put_object(Bucket=BUCKET, Key="progress/snapshot.json", Body=nightly)
+    world.publish(yes=True)
+    assert world.builds.snapshots[-1] == nightly
+    # …and the function's own files are never swept as stale.
+    world.clock.advance(60)
+    report = world.publish(skip_deploy=True)
+    assert "progress/snapshot.json" not in report.marked + report.deleted
+    assert "progress/snapshot.json" in world.objects()
 
 
 def test_production_builds_a_release_and_staging_uses_samconfigs_default() -> None:

@@ -235,6 +235,42 @@ def test_forms_functions_may_only_write_items_and_read_one() -> None:
                 assert all(r in secrets for r in as_list(statement["Resource"])), statement
 
 
+def test_the_numbers_function_runs_nightly_queries_only_and_writes_only_its_pages() -> None:
+    from content_model import LANGUAGES, load_content
+    from progress.figures import page_folder
+
+    function = transformed_resources("AWS::Lambda::Function")["NumbersFunction"]["Properties"]
+    assert function["Handler"] == "progress.handler.lambda_handler"
+    assert function["Runtime"] == "python3.13"
+    (schedule,) = transformed_resources("AWS::Scheduler::Schedule").values()
+    assert schedule["Properties"]["ScheduleExpression"].startswith("cron(")
+    assert schedule["Properties"]["ScheduleExpressionTimezone"] == "America/Toronto"
+
+    role = transformed_resources("AWS::IAM::Role")["NumbersFunctionRole"]
+    by_action: dict[str, list[Any]] = {}
+    for statement in statements(role):
+        for action in as_list(statement["Action"]):
+            by_action.setdefault(action, []).extend(as_list(statement["Resource"]))
+    assert {a for a in by_action if a.startswith("dynamodb:")} == {"dynamodb:Query"}
+    assert set(by_action) <= {
+        "dynamodb:Query",
+        "s3:GetObject",
+        "s3:PutObject",
+        "cloudfront:CreateInvalidation",
+        "logs:CreateLogStream",
+        "logs:PutLogEvents",
+        "kms:Decrypt",
+        "kms:DescribeKey",
+    }
+    # The site bucket's folders it may write are the numbers pages' (from pages.yml) and
+    # the snapshot's, none else: a renamed page must rename them here too.
+    content = load_content(Path(__file__).resolve().parents[2] / "content" / "data")
+    folders = {page_folder(content, lang) for lang in LANGUAGES} | {"/progress/"}
+    written = {r["Fn::Sub"].removeprefix("${SiteBucket.Arn}") for r in by_action["s3:PutObject"]}
+    assert written == {folder + "*" for folder in folders}
+    assert by_action["s3:GetObject"] == by_action["s3:PutObject"]
+
+
 # ---------------------------------------------------------------- the site at the edge
 
 

@@ -1,0 +1,162 @@
+"""The nightly numbers function against moto (DynamoDB and S3) and the real site build: the
+page it republishes is byte for byte the page the site build writes from the same snapshot,
+its files are the build's files, a retry changes nothing, and an erased business leaves the
+figures at the next run."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from content_model import load_content
+from forms_support import TABLES
+from progress import figures
+from progress.handler import SNAPSHOT_KEY, page_key, republish
+from progress.seed import population
+from sitebuild.build import build
+from sitebuild.settings import REPO_ROOT, BuildSettings
+from sitetests import SITE_URL, BuiltSite
+
+pytestmark = pytest.mark.slow
+
+BUCKET = "test-site-bucket"
+NOW = datetime(2026, 12, 1, 6, 15, tzinfo=UTC)
+CONTENT = load_content(REPO_ROOT / "content" / "data")
+
+
+class RecordingCloudFront:
+    """CloudFront's CreateInvalidation as the function calls it (moto would need a whole
+    distribution): the calls are what the test checks."""
+
+    def __init__(self) -> None:
+        self.batches: list[dict[str, Any]] = []
+
+    def create_invalidation(self, DistributionId: str, InvalidationBatch: dict[str, Any]) -> Any:
+        self.batches.append({"DistributionId": DistributionId, **InvalidationBatch})
+        return {"Invalidation": {"Id": f"I{len(self.batches)}"}}
+
+
+@pytest.fixture
+def published(dynamodb: Any, site: BuiltSite) -> Iterator[tuple[Any, Any]]:
+    """A table holding a synthetic population, a bucket holding the site's numbers pages as
+    publication uploads them (built without a snapshot: « not available yet »)."""
+    table = boto3.resource("dynamodb", region_name="ca-central-1").Table(TABLES["ProgramTable"])
+    with table.batch_writer() as batch:
+        for item in population(CONTENT, 400, seed=11):
+            batch.put_item(Item={k: v for k, v in item.items() if v is not None})
+    s3 = boto3.client("s3", region_name="ca-central-1")
+    s3.create_bucket(
+        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "ca-central-1"}
+    )
+    for lang in ("fr", "en"):
+        key = page_key(CONTENT, lang)
+        s3.put_object(
+            Bucket=BUCKET,
+            Key=key,
+            Body=(site.root / key).read_bytes(),
+            ContentType="text/html; charset=utf-8",
+            CacheControl="public, max-age=300",
+        )
+    yield table, s3
+
+
+def _run(table: Any, s3: Any, cloudfront: RecordingCloudFront) -> Any:
+    return republish(
+        table=table,
+        s3=s3,
+        cloudfront=cloudfront,
+        bucket=BUCKET,
+        distribution_id="E123",
+        content=CONTENT,
+        now=NOW,
+    )
+
+
+def _object(s3: Any, key: str) -> bytes:
+    body: bytes = s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+    return body
+
+
+def test_the_republished_page_is_the_page_the_build_writes(
+    published: tuple[Any, Any], site: BuiltSite, tmp_path: Path
+) -> None:
+    table, s3 = published
+    cloudfront = RecordingCloudFront()
+    done = _run(table, s3, cloudfront)
+    assert done.businesses > 100
+
+    # The site built from the snapshot the function kept: the same page, the same files.
+    out = tmp_path / "build"
+    (out / "progress").mkdir(parents=True)
+    (out / "progress" / "snapshot.json").write_bytes(_object(s3, SNAPSHOT_KEY))
+    build(BuildSettings(site_url=SITE_URL, out_dir=out))
+    for lang in ("fr", "en"):
+        key = page_key(CONTENT, lang)
+        page = _object(s3, key).decode("utf-8")
+        assert page == (out / "site" / key).read_text(encoding="utf-8"), lang
+        assert 'id="numbers-unavailable"' not in page and "<svg" in page
+        # Outside the figures part, every byte is what publication uploaded.
+        before = (site.root / key).read_text(encoding="utf-8")
+        assert before.split(figures.START)[0] == page.split(figures.START)[0]
+        assert before.split(figures.END)[1] == page.split(figures.END)[1]
+        folder = key.removesuffix("index.html")
+        written = sorted(k for k in done.keys if k.startswith(folder) and k != key)
+        built = (out / "site" / folder).iterdir()
+        assert written == sorted(folder + p.name for p in built if p.name != "index.html")
+        for name in written:
+            assert _object(s3, name) == (out / "site" / name).read_bytes(), name
+        assert s3.head_object(Bucket=BUCKET, Key=key)["CacheControl"] == "public, max-age=300"
+
+    (batch,) = cloudfront.batches
+    assert batch["DistributionId"] == "E123"
+    assert sorted(batch["Paths"]["Items"]) == ["/en/numbers/*", "/fr/chiffres/*"]
+
+
+def test_a_retry_changes_nothing_and_asks_for_the_same_invalidation(
+    published: tuple[Any, Any],
+) -> None:
+    table, s3 = published
+    cloudfront = RecordingCloudFront()
+    _run(table, s3, cloudfront)
+    first = {k: _object(s3, k) for k in _run(table, s3, cloudfront).keys}
+    again = {k: _object(s3, k) for k in _run(table, s3, cloudfront).keys}
+    assert first == again
+    references = {batch["CallerReference"] for batch in cloudfront.batches}
+    assert len(references) == 1
+
+
+def test_an_erased_business_leaves_the_figures_at_the_next_run(
+    published: tuple[Any, Any],
+) -> None:
+    table, s3 = published
+    cloudfront = RecordingCloudFront()
+    before = _run(table, s3, cloudfront).businesses
+    document = json.loads(_object(s3, "fr/chiffres/chiffres.json"))
+    # Erase one counted registration with everything in its partition (what
+    # `python -m staff privacy erase` removes).
+    counted = next(
+        item
+        for item in table.scan()["Items"]
+        if item.get("kind") == "registration" and item.get("status") == "confirmed"
+    )
+    for item in table.query(
+        KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": counted["pk"]}
+    )["Items"]:
+        table.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
+    assert _run(table, s3, cloudfront).businesses == before - 1
+    after = json.loads(_object(s3, "fr/chiffres/chiffres.json"))
+    assert after["total"]["registrations"] in (None, document["total"]["registrations"] - 1)
+
+
+def test_replacing_the_figures_needs_exactly_one_figures_part() -> None:
+    page = f"<main>{figures.START}old{figures.END}</main>"
+    new = f"{figures.START}new{figures.END}"
+    assert figures.replace_figures(page, new) == f"<main>{new}</main>"
+    for broken in ("<main></main>", page + page, f"<main>{figures.END}{figures.START}</main>"):
+        with pytest.raises(figures.NoFiguresPart):
+            figures.replace_figures(broken, "new")
