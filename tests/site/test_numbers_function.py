@@ -6,7 +6,7 @@ figures at the next run."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -29,20 +29,65 @@ NOW = datetime(2026, 12, 1, 6, 15, tzinfo=UTC)
 CONTENT = load_content(REPO_ROOT / "content" / "data")
 
 
-class RecordingCloudFront:
-    """CloudFront's CreateInvalidation as the function calls it (moto would need a whole
-    distribution): the calls are what the test checks."""
+def distribution(cloudfront: Any) -> str:
+    """A distribution in moto, to invalidate."""
+    origin = {"Id": "site", "DomainName": f"{BUCKET}.s3.ca-central-1.amazonaws.com"}
+    config = {
+        "CallerReference": "test",
+        "Comment": "",
+        "Enabled": True,
+        "Origins": {
+            "Quantity": 1,
+            "Items": [{**origin, "S3OriginConfig": {"OriginAccessIdentity": ""}}],
+        },
+        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "https-only"},
+    }
+    identifier: str = cloudfront.create_distribution(DistributionConfig=config)["Distribution"][
+        "Id"
+    ]
+    return identifier
 
-    def __init__(self) -> None:
-        self.batches: list[dict[str, Any]] = []
 
-    def create_invalidation(self, DistributionId: str, InvalidationBatch: dict[str, Any]) -> Any:
-        self.batches.append({"DistributionId": DistributionId, **InvalidationBatch})
-        return {"Invalidation": {"Id": f"I{len(self.batches)}"}}
+def invalidations(cloudfront: Any, identifier: str) -> list[dict[str, Any]]:
+    listed = cloudfront.list_invalidations(DistributionId=identifier)["InvalidationList"]
+    return [
+        cloudfront.get_invalidation(DistributionId=identifier, Id=item["Id"])["Invalidation"][
+            "InvalidationBatch"
+        ]
+        for item in listed.get("Items", [])
+    ]
+
+
+@dataclass
+class Published:
+    """The function's world: its table, its bucket, its distribution."""
+
+    table: Any
+    s3: Any
+    cloudfront: Any
+    distribution: str
+
+    def run(self) -> Any:
+        return republish(
+            table=self.table,
+            s3=self.s3,
+            cloudfront=self.cloudfront,
+            bucket=BUCKET,
+            distribution_id=self.distribution,
+            content=CONTENT,
+            now=NOW,
+        )
+
+    def object(self, key: str) -> bytes:
+        body: bytes = self.s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
+        return body
+
+    def invalidations(self) -> list[dict[str, Any]]:
+        return invalidations(self.cloudfront, self.distribution)
 
 
 @pytest.fixture
-def published(dynamodb: Any, site: BuiltSite) -> Iterator[tuple[Any, Any]]:
+def published(dynamodb: Any, site: BuiltSite) -> Published:
     """A table holding a synthetic population, a bucket holding the site's numbers pages as
     publication uploads them (built without a snapshot: « not available yet »)."""
     table = boto3.resource("dynamodb", region_name="ca-central-1").Table(TABLES["ProgramTable"])
@@ -62,42 +107,24 @@ def published(dynamodb: Any, site: BuiltSite) -> Iterator[tuple[Any, Any]]:
             ContentType="text/html; charset=utf-8",
             CacheControl="public, max-age=300",
         )
-    yield table, s3
-
-
-def _run(table: Any, s3: Any, cloudfront: RecordingCloudFront) -> Any:
-    return republish(
-        table=table,
-        s3=s3,
-        cloudfront=cloudfront,
-        bucket=BUCKET,
-        distribution_id="E123",
-        content=CONTENT,
-        now=NOW,
-    )
-
-
-def _object(s3: Any, key: str) -> bytes:
-    body: bytes = s3.get_object(Bucket=BUCKET, Key=key)["Body"].read()
-    return body
+    cloudfront = boto3.client("cloudfront", region_name="us-east-1")
+    return Published(table, s3, cloudfront, distribution(cloudfront))
 
 
 def test_the_republished_page_is_the_page_the_build_writes(
-    published: tuple[Any, Any], site: BuiltSite, tmp_path: Path
+    published: Published, site: BuiltSite, tmp_path: Path
 ) -> None:
-    table, s3 = published
-    cloudfront = RecordingCloudFront()
-    done = _run(table, s3, cloudfront)
+    done = published.run()
     assert done.businesses > 100
 
     # The site built from the snapshot the function kept: the same page, the same files.
     out = tmp_path / "build"
     (out / "progress").mkdir(parents=True)
-    (out / "progress" / "snapshot.json").write_bytes(_object(s3, SNAPSHOT_KEY))
+    (out / "progress" / "snapshot.json").write_bytes(published.object(SNAPSHOT_KEY))
     build(BuildSettings(site_url=SITE_URL, out_dir=out))
     for lang in ("fr", "en"):
         key = page_key(CONTENT, lang)
-        page = _object(s3, key).decode("utf-8")
+        page = published.object(key).decode("utf-8")
         assert page == (out / "site" / key).read_text(encoding="utf-8"), lang
         assert 'id="numbers-unavailable"' not in page and "<svg" in page
         # Outside the figures part, every byte is what publication uploaded.
@@ -109,36 +136,30 @@ def test_the_republished_page_is_the_page_the_build_writes(
         built = (out / "site" / folder).iterdir()
         assert written == sorted(folder + p.name for p in built if p.name != "index.html")
         for name in written:
-            assert _object(s3, name) == (out / "site" / name).read_bytes(), name
-        assert s3.head_object(Bucket=BUCKET, Key=key)["CacheControl"] == "public, max-age=300"
+            assert published.object(name) == (out / "site" / name).read_bytes(), name
+        head = published.s3.head_object(Bucket=BUCKET, Key=key)
+        assert head["CacheControl"] == "public, max-age=300"
 
-    (batch,) = cloudfront.batches
-    assert batch["DistributionId"] == "E123"
+    (batch,) = published.invalidations()
     assert sorted(batch["Paths"]["Items"]) == ["/en/numbers/*", "/fr/chiffres/*"]
 
 
 def test_a_retry_changes_nothing_and_asks_for_the_same_invalidation(
-    published: tuple[Any, Any],
+    published: Published,
 ) -> None:
-    table, s3 = published
-    cloudfront = RecordingCloudFront()
-    _run(table, s3, cloudfront)
-    first = {k: _object(s3, k) for k in _run(table, s3, cloudfront).keys}
-    again = {k: _object(s3, k) for k in _run(table, s3, cloudfront).keys}
+    first = {k: published.object(k) for k in published.run().keys}
+    again = {k: published.object(k) for k in published.run().keys}
     assert first == again
-    references = {batch["CallerReference"] for batch in cloudfront.batches}
-    assert len(references) == 1
+    references = {batch["CallerReference"] for batch in published.invalidations()}
+    assert references == {f"numbers-{NOW.strftime('%Y-%m-%dT%H:%M:%SZ')}"}
 
 
-def test_an_erased_business_leaves_the_figures_at_the_next_run(
-    published: tuple[Any, Any],
-) -> None:
-    table, s3 = published
-    cloudfront = RecordingCloudFront()
-    before = _run(table, s3, cloudfront).businesses
-    document = json.loads(_object(s3, "fr/chiffres/chiffres.json"))
+def test_an_erased_business_leaves_the_figures_at_the_next_run(published: Published) -> None:
+    before = published.run().businesses
+    document = json.loads(published.object("fr/chiffres/chiffres.json"))
     # Erase one counted registration with everything in its partition (what
     # `python -m staff privacy erase` removes).
+    table = published.table
     counted = next(
         item
         for item in table.scan()["Items"]
@@ -148,8 +169,8 @@ def test_an_erased_business_leaves_the_figures_at_the_next_run(
         KeyConditionExpression="pk = :pk", ExpressionAttributeValues={":pk": counted["pk"]}
     )["Items"]:
         table.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
-    assert _run(table, s3, cloudfront).businesses == before - 1
-    after = json.loads(_object(s3, "fr/chiffres/chiffres.json"))
+    assert published.run().businesses == before - 1
+    after = json.loads(published.object("fr/chiffres/chiffres.json"))
     assert after["total"]["registrations"] in (None, document["total"]["registrations"] - 1)
 
 
