@@ -5,7 +5,10 @@
 For 5,000 and 25,000 synthetic businesses (`progress.seed`): the recount over the in-memory
 source (the same reads, the tally, the suppression: the CPU cost), then over DynamoDB on
 moto for 1,000 (Query calls through boto3: the shape of the real cost, moto's speed, not
-DynamoDB's), the number of Queries, and the built page's and files' sizes.
+DynamoDB's), the number of Queries, and the built page's and files' sizes. The cost per
+event: nothing at write time (the nightly function recounts; no registration or assessment
+writes an aggregate), and, for a stream consumer that would keep a `Tally`, the time of one
+`Tally.add`; the nightly function's page work (render the figures, replace them in a page).
 """
 
 from __future__ import annotations
@@ -116,9 +119,41 @@ def main(argv: list[str]) -> int:
             f" {calls.count('Query')} Query calls, {calls.count('Scan')} Scan",
             flush=True,
         )
+    per_event(largest, content)
     for name, size in page_weight(largest, content).items():
         print(f"{name:<24} {size / 1024:.1f} KB")
     return 0
+
+
+def per_event(items: list[dict[str, Any]], content: Any) -> None:
+    from progress.aggregates import Tally
+    from progress.figures import END, START, page_folder, render, replace_figures
+    from progress.opendata import parse_snapshot, view
+    from progress.recount import branch_businesses, recount, snapshot
+    from progress.source import MemoryProgressSource
+
+    source = MemoryProgressSource(items)
+    regions = {region.code for region in content.regions}
+    businesses = [
+        b for branch in content.branch_ids for b in branch_businesses(source, branch, regions, NOW)
+    ]
+    tally_ = Tally()
+    started = time.perf_counter()
+    for business in businesses:
+        tally_.add(business)
+    each = (time.perf_counter() - started) / len(businesses)
+    print("aggregates per event at write time: 0 writes (the nightly function recounts)")
+    print(f"Tally.add per business (a stream consumer's cost): {each * 1e6:.1f} µs")
+    document = snapshot(recount(source, content, NOW), content, NOW)
+    shown = {**view(parse_snapshot(document), content, "fr"), "folder": page_folder(content, "fr")}
+    page = "<html>" + START + END + "</html>"
+
+    def republish_page() -> None:
+        replace_figures(page, render(shown, content, "fr"))
+
+    print(
+        f"nightly page work (render + replace, fr): {median_seconds(republish_page) * 1000:.1f} ms"
+    )
 
 
 if __name__ == "__main__":
