@@ -10,6 +10,7 @@ import csv
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import boto3
 import pytest
 from forms_api import keys
+from forms_api.domain.models import Registration
 from moto import mock_aws
 from moto.server import ThreadedMotoServer
 from stack.template import create_tables
@@ -123,7 +125,8 @@ def test_export_queries_gsi1_and_never_scans(store: tuple[DynamoStaffStore, list
     table = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert [row[0] for row in table[1:]] == ["AAAA2222", "BBBB3333"]
     assert table[2][4] == "'=1+1"
-    assert operations == ["Query"]
+    # The branch's index, then each registration's linked assessments.
+    assert operations == ["Query"] * 3
 
 
 def test_summary_reads_per_branch_and_per_registration_without_scan(
@@ -283,6 +286,19 @@ CREATES_OR_OVERWRITES = {
 }
 
 
+# What a registration item holds besides its key: its data, status, retention, index keys.
+REGISTRATION_DATA = {
+    *(field.name for field in dataclass_fields(Registration)),
+    "created_at",
+    "email_confirmed_at",
+    "duplicate_of",
+    "gsi1pk",
+    "gsi1sk",
+    "gsi2pk",
+    "gsi2sk",
+}
+
+
 def test_the_staff_policy_cannot_create_or_overwrite_registrations_or_guards() -> None:
     from fnmatch import fnmatch
 
@@ -297,11 +313,22 @@ def test_the_staff_policy_cannot_create_or_overwrite_registrations_or_guards() -
         writes = actions & CREATES_OR_OVERWRITES
         if not writes or statement["Effect"] != "Allow":
             continue
-        # A write is allowed only under key spaces no registration or guard is in.
+        # A write is allowed only under key spaces no registration or guard is in, or (the
+        # coaching steps) as an UpdateItem that names the coaching attributes only.
         spaces = statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
-        assert not [
+        touched = [
             (action, pk)
             for action in writes
             for pk in protected
             if any(fnmatch(pk, s) for s in spaces)
-        ], statement["Sid"]
+        ]
+        if statement["Sid"] == "CoachingSteps":
+            assert writes == {"dynamodb:UpdateItem"}
+            assert {pk for _action, pk in touched} == {protected[0]}  # registrations only
+            allowed = set(
+                statement["Condition"]["ForAllValues:StringEquals"]["dynamodb:Attributes"]
+            )
+            assert allowed == {"pk", "sk", *keys.COACHING_ATTRIBUTES}
+            assert not allowed & REGISTRATION_DATA
+            continue
+        assert not touched, statement["Sid"]
