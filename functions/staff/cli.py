@@ -235,7 +235,7 @@ def coaching_change(args: argparse.Namespace) -> coaching.CoachingChange:
 
 
 def run_coaching(args: argparse.Namespace, store: StaffStore) -> int:
-    reference = coaching.reference_of(args.reference)
+    reference = coaching.reference_of(store, args.reference)
     try:
         change = coaching_change(args)
         registration, after = coaching.record(store, reference, change, audit.utc_now())

@@ -86,13 +86,20 @@ def parse_day(text: str) -> date:
         ) from None
 
 
-def reference_of(text: str) -> str:
-    """`VNB-7K3F-9Q2M` however typed; another shape is kept as typed (upper case), to be
-    looked up as is (the seeded previews' `FAKE-…` references)."""
+def reference_of(store: StaffStore, text: str) -> str:
+    """The stored reference staff mean: `VNB-7K3F-9Q2M` however typed (spaces, dashes,
+    lower case, without `VNB`), else the text as typed in upper case (the seeded previews'
+    `FAKE-…` references), whichever has a registration; the first when neither has."""
+    typed = text.strip().upper()
     try:
-        return normalise_reference(text)
+        candidates = [normalise_reference(text), typed]
     except RuleViolation:
-        return text.strip().upper()
+        candidates = [typed]
+    for candidate in candidates:
+        key = keys.registration(candidate)
+        if store.get(key["pk"], key["sk"]) is not None:
+            return candidate
+    return candidates[0]
 
 
 def state(registration: Item) -> dict[str, Any]:

@@ -232,7 +232,11 @@ def render_text(summary: Summary, content: Content, language: str = "fr") -> str
     return "\n".join(lines) + "\n"
 
 
-FUNNEL_HEADINGS = "inscrits  bilan  accomp.  rebilan / registered assessed coached reassessed"
+FUNNEL_HEADINGS = {
+    "fr": ("inscrits", "bilan", "accomp.", "rebilan"),
+    "en": ("registered", "assessed", "coached", "reassessed"),
+}
+NAME_WIDTH, CELL_WIDTH = 45, 11
 
 
 def render_funnel(summary: Summary, content: Content, language: str = "fr") -> list[str]:
@@ -241,10 +245,12 @@ def render_funnel(summary: Summary, content: Content, language: str = "fr") -> l
 
     def line(name: str, counts: Counter[str]) -> str:
         row = funnel_row(counts, full)
-        cells = " ".join(f"{'—' if row[s] is None else row[s]:>8}" for s in FUNNEL_STAGES)
-        return f"  {name:<45}{cells}"
+        cells = "".join(f"{'—' if row[s] is None else row[s]:>{CELL_WIDTH}}" for s in FUNNEL_STAGES)
+        return f"  {name:<{NAME_WIDTH}}{cells}"
 
-    lines = ["Parcours / Funnel (docs/staff.md) — " + FUNNEL_HEADINGS]
+    lines = ["Parcours / Funnel (définitions / definitions: docs/staff.md)"]
+    for headings in FUNNEL_HEADINGS.values():
+        lines.append(" " * (NAME_WIDTH + 2) + "".join(f"{h:>{CELL_WIDTH}}" for h in headings))
     lines.append("Par succursale / By branch")
     for code, counts in sorted(summary.funnel_by_branch.items()):
         lines.append(line(content.label("branches", code, language), counts))

@@ -26,6 +26,7 @@ from forms_api import keys
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
+from scored_assessments import answer_labels, scored_assessment
 from stack.template import create_tables, load_template, table_definitions
 
 REGION = "ca-central-1"
@@ -630,40 +631,10 @@ def test_every_template_fills_in_both_languages_without_leftovers() -> None:
 
 # --- the branch's notice of a linked assessment ----------------------------------------
 
-# Per dimension, the option index every question is answered with (0 = the lowest score):
-# ecommerce 0/100, payments 33/100, data_security 67/100, the others 100/100.
-ANSWERED = {"ecommerce": 0, "payments": 1, "data_security": 2}
-
 
 def linked_assessment(reference: str, created_at: datetime) -> dict[str, Any]:
-    """An assessment scored and shaped by the forms' own code, as the assessment handler
-    stores it (answers included: the stream's image carries them)."""
-    from forms_api.domain.assessment import score
-    from forms_api.domain.models import Assessment
-    from forms_api.repository import assessment_item
-
-    content = load_content(Path(__file__).resolve().parents[2] / "content" / "data")
-    questionnaire = content.questionnaire
-    answers = {
-        question.id: question.options[ANSWERED.get(dimension.id, -1)].code
-        for dimension in questionnaire.dimensions
-        for question in dimension.questions
-    }
-    result = score(questionnaire, answers, "fr")
-    return assessment_item(
-        Assessment(
-            assessment_id=f"a{int(created_at.timestamp())}",
-            created_at=created_at,
-            reference=reference,
-            questionnaire_version=result.questionnaire_version,
-            answers=answers,
-            scores={d.dimension: d.score for d in result.dimensions},
-            score=result.score,
-            level=result.level,
-            language="fr",
-            expires_at=1900000000,
-        )
-    )
+    """As the assessment handler stores it (answers included: the stream's image has them)."""
+    return scored_assessment(reference, created_at)
 
 
 def matches(pattern: Any, value: Any) -> bool:
@@ -736,9 +707,8 @@ def test_a_linked_assessment_sends_its_level_and_three_weakest_dimensions_not_it
     content = load_content(world.content_dir)
     for question in content.questionnaire.questions.values():
         assert question.id not in body
-        for option in question.options:
-            for label in (option.label.fr, option.label.en):
-                assert label not in body, label
+    for label in answer_labels():
+        assert label not in body, label
     for value in PERSONAL:
         assert value.lower() not in body.lower()
 
