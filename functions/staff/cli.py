@@ -116,7 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
         "mail-preview", help="show the automatic e-mails as the content makes them (no AWS)"
     )
     preview.add_argument("--language", choices=("fr", "en"), default="fr")
-    preview.add_argument("--kind", choices=("registration", "waitlist"), default="registration")
+    preview.add_argument(
+        "--kind",
+        choices=("registration", "waitlist", "assessment"),
+        default="registration",
+        help="assessment: the branch's notice of a linked assessment",
+    )
     preview.add_argument("--branch", default="mauricie")
 
     refused = commands.add_parser(
@@ -346,7 +351,23 @@ def run_mail_preview(args: argparse.Namespace) -> int:
         "employees": 12,
     }
     content = load_content()
-    mails = mails_for(example, content, "https://example.org", fallback="succursale@example.org")
+    fallback = "succursale@example.org"
+    if args.kind == "assessment":
+        from forms_api.mailer import assessment_notice
+
+        dimensions = [dimension.id for dimension in content.questionnaire.dimensions]
+        scores = {code: 25 + 10 * index for index, code in enumerate(dimensions)}
+        linked = {
+            "reference": example["reference"],
+            "created_at": example["created_at"],
+            "level": content.questionnaire.level_for(round(sum(scores.values()) / len(scores))),
+            "score": round(sum(scores.values()) / len(scores)),
+            "scores": scores,
+        }
+        notice = assessment_notice(linked, {**example, "kind": "registration"}, content, fallback)
+        mails = [] if notice is None else [notice]
+    else:
+        mails = mails_for(example, content, "https://example.org", fallback=fallback)
     for mail in mails:
         print(f"To: {', '.join(mail.to)}\nSubject: {mail.subject}\n\n{mail.body}\n{'=' * 72}")
     return 0

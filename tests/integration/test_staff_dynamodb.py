@@ -232,6 +232,57 @@ def test_local_mode_reaches_the_stand_in_named_in_localdev_json(
         server.stop()
 
 
+def test_coaching_steps_are_recorded_in_the_local_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        client = boto3.client(
+            "dynamodb",
+            endpoint_url=endpoint,
+            region_name=REGION,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",  # noqa: S106
+        )
+        create_tables(client, {"ProgramTable": "program-local-coaching"})
+        local = boto3.resource(
+            "dynamodb",
+            endpoint_url=endpoint,
+            region_name=REGION,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",  # noqa: S106
+        ).Table("program-local-coaching")
+        local.put_item(Item=registration("FAKE-000042", "2026-11-02T09:00:00.000000Z"))
+        state = {
+            "url": "http://127.0.0.1:1",
+            "dynamodb_endpoint": endpoint,
+            "region": REGION,
+            "tables": {"ProgramTable": "program-local-coaching"},
+            "pid": 1,
+        }
+        localdev = tmp_path / "localdev.json"
+        localdev.write_text(json.dumps(state), encoding="utf-8")
+        monkeypatch.setattr("localdev.state.STATE_FILE", localdev)
+        monkeypatch.delenv("TABLE_NAME", raising=False)
+
+        argv = ["coaching", "--local", "fake-000042", "--step", "contacted", "--date", "2026-11-03"]
+        assert cli.main(argv) == 0
+        item = local.get_item(Key=keys.registration("FAKE-000042"))["Item"]
+        assert item["coaching_contacted_on"] == "2026-11-03"
+        assert cli.main(["coaching", "--local", "FAKE-000042"]) == 0  # shows, changes nothing
+        assert "contacted        2026-11-03" in capsys.readouterr().out
+        audits = local.query(
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": f"AUDIT#{date.today():%Y-%m}"},
+        )["Items"]
+        assert [(a["action"], a["actor"]) for a in audits] == [("coaching", "local")]
+    finally:
+        server.stop()
+
+
 def test_local_mode_not_running_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
