@@ -57,7 +57,13 @@ class CoachingChange:
     @property
     def names(self) -> list[str]:
         """What changes, as step and hour names (the audit's qualifier: no personal data)."""
-        return sorted({*self.steps, *self.cleared, *(f"{name}_hours" for name in self.hours)})
+        return sorted(
+            {
+                *self.steps,
+                *(f"cleared_{step}" for step in self.cleared if step not in self.steps),
+                *(f"{name}_hours" for name in self.hours),
+            }
+        )
 
 
 def parse_hours(text: str) -> Decimal:
@@ -122,7 +128,8 @@ def _updates(registration: Item, change: CoachingChange, today: date) -> tuple[I
             "C’est une inscription à la liste de rappel : pas d’accompagnement à noter.",
             "This is a callback-list entry: there is no coaching to record.",
         )
-    received = date.fromisoformat(str(registration.get("created_at", ""))[:10])
+    created = str(registration.get("created_at", ""))[:10]
+    received = date.fromisoformat(created) if created else date.min
     days: dict[str, date] = {
         step: date.fromisoformat(str(registration[attribute]))
         for step, attribute in keys.COACHING_STEPS.items()

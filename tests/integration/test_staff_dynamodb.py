@@ -479,6 +479,11 @@ def test_coaching_steps_keep_their_order_and_a_mistake_can_be_cleared(
     )
     assert item["coaching_contacted_on"] == "2026-11-25"
     assert "coaching_first_meeting_on" not in item
+    audits = [i for i in table_items() if i.get("kind") == "audit"]
+    assert sorted(a["changes"] for a in audits) == [
+        "cleared_first_meeting,contacted",
+        "first_meeting",
+    ]
 
 
 def test_a_coaching_change_made_meanwhile_is_not_overwritten(
