@@ -402,6 +402,21 @@ MAIL_PLACEHOLDERS: dict[str, frozenset[str]] = {
     "branch_notice": frozenset(
         {"reference", "branch", "branch_name", "kind_label", "created_at", "created_date"}
     ),
+    # Codes, scores and levels of a linked assessment: never an answer.
+    "assessment_notice": frozenset(
+        {
+            "reference",
+            "branch",
+            "branch_name",
+            "level",
+            "level_name",
+            "score",
+            "weakest",
+            "weakest_lines",
+            "taken_at",
+            "created_date",
+        }
+    ),
 }
 
 

@@ -12,6 +12,11 @@ Access patterns, none needing a Scan:
   merchant mails to one address   pk=MAILCOUNT#<sha256 of the address>#<yyyy-mm-dd>  sk=MAILCOUNT
   mails SES refused for good      pk=MAILREFUSED#<yyyy-mm of the registration>  sk=<ref>#<purpose>
 
+A registration's coaching steps have no key of their own: they are attributes of the
+registration item (`COACHING_ATTRIBUTES`), so the branch index, the retention (TTL) and a
+privacy erasure carry them with the registration, and the staff policy can let staff write
+those attributes only (IAM `dynamodb:Attributes`).
+
 The repository, the staff tools, the privacy commands, the local mode and the tests'
 fixtures all build and read keys through these functions.
 """
@@ -36,6 +41,20 @@ MAIL_COUNT_SORT = "MAILCOUNT"
 MAIL_REFUSED_PREFIX = "MAILREFUSED#"
 BRANCH_INDEX = "gsi1"
 EMAIL_INDEX = "gsi2"
+
+# Coaching steps, on the registration item: the day (YYYY-MM-DD) each step was reached,
+# the hours to date, and when staff last changed them (ISO time, UTC).
+COACHING_STEPS = {
+    "contacted": "coaching_contacted_on",
+    "first_meeting": "coaching_first_meeting_on",
+    "finished": "coaching_finished_on",
+}
+COACHING_HOURS = {
+    "training": "coaching_training_hours",
+    "coaching": "coaching_coaching_hours",
+}
+COACHING_UPDATED = "coaching_updated_at"
+COACHING_ATTRIBUTES = (*COACHING_STEPS.values(), *COACHING_HOURS.values(), COACHING_UPDATED)
 
 
 class Key(TypedDict):
@@ -72,6 +91,18 @@ def linked_assessment(reference: str, created_at: str, assessment_id: str) -> Ke
         "pk": registration_partition(reference),
         "sk": f"{ASSESSMENT_PREFIX}{created_at}#{assessment_id}",
     }
+
+
+def is_linked_assessment(item: dict[str, object]) -> bool:
+    """An assessment stored under its registration's partition (`sk=ASM#…`)."""
+    return str(item.get("pk", "")).startswith(REGISTRATION_PREFIX) and str(
+        item.get("sk", "")
+    ).startswith(ASSESSMENT_PREFIX)
+
+
+def assessment_created_at(sort_key: str) -> str:
+    """The ISO time in a linked assessment's sort key (`ASM#<created_at>#<id>`)."""
+    return sort_key.removeprefix(ASSESSMENT_PREFIX).rsplit("#", 1)[0]
 
 
 def lone_assessment(assessment_id: str) -> Key:

@@ -19,6 +19,8 @@ from typing import Any
 
 from content_model import LANGUAGES, Content, Language
 
+from forms_api.domain.digest import AssessmentDigest, digest
+
 
 class MailNotSent(Exception):
     """SES failed, for now (throttled, unreachable, the account paused): worth retrying.
@@ -137,6 +139,69 @@ def branch_notice(
     return Mail(
         purpose="branch",
         reference=_text(registration["reference"]),
+        to=(address,),
+        subject=parts[0][0],
+        body="\n\n-----\n\n".join(body.rstrip("\n") for _subject, body in parts) + "\n",
+    )
+
+
+def _weakest_lines(result: AssessmentDigest, content: Content, language: str) -> str:
+    """One line per weak dimension: its name, code, score and level (never an answer)."""
+    names = {d.id: d.name for d in content.questionnaire.dimensions}
+    levels = {level.code: level.name for level in content.questionnaire.levels}
+    lines = []
+    for weak in result.weakest:
+        name = names[weak.dimension](language) if weak.dimension in names else weak.dimension
+        level = levels[weak.level](language) if weak.level in levels else weak.level
+        lines.append(f"- {name} ({weak.dimension}) – {weak.score}/100, {level} ({weak.level})")
+    return "\n".join(lines)
+
+
+def assessment_notice(
+    assessment: dict[str, Any],
+    registration: dict[str, Any],
+    content: Content,
+    fallback: str | None,
+) -> Mail | None:
+    """The branch's short notice of an assessment linked to one of its registrations: the
+    overall level and the three weakest dimensions, French then English. Built from codes
+    and scores only: the stream's image also holds the answers, which no value here reads.
+    None without an address or without scores."""
+    branch = _text(registration.get("branch"))
+    known = content.branches_by_id.get(branch)
+    address = (known.notice_address if known else None) or fallback
+    result = digest(assessment, content.questionnaire)
+    if not address or result is None:
+        return None
+    reference = _text(assessment.get("reference"))
+    taken_at = _text(assessment.get("created_at"))
+    levels = {level.code: level.name for level in content.questionnaire.levels}
+    parts: list[tuple[str, str]] = []
+    for language in LANGUAGES:
+        level_name = levels[result.level](language) if result.level in levels else result.level
+        values = {
+            "reference": reference,
+            "branch": branch,
+            "branch_name": _label(content, "branches", branch, language),
+            "level": result.level,
+            "level_name": level_name,
+            "score": "" if result.score is None else str(result.score),
+            "weakest": ", ".join(weak.dimension for weak in result.weakest),
+            "weakest_lines": _weakest_lines(result, content, language),
+            "taken_at": taken_at,
+            "created_date": _text(registration.get("created_at"))[:10],
+        }
+        parts.append(
+            (
+                Template(content.message(language, "mail", "assessment_notice_subject")).substitute(
+                    values
+                ),
+                content.mail[language].template("assessment_notice").substitute(values),
+            )
+        )
+    return Mail(
+        purpose="assessment",
+        reference=reference,
         to=(address,),
         subject=parts[0][0],
         body="\n\n-----\n\n".join(body.rstrip("\n") for _subject, body in parts) + "\n",

@@ -2,8 +2,9 @@
 
 Pure: no I/O, no boto3. Three steps.
 
-1. `Business`: what one registration contributes — its region code and the per-dimension
-   scores of its linked assessments, oldest first. Never a name, an e-mail or an answer.
+1. `Business`: what one registration contributes — its region code, whether its coaching
+   has begun (a first meeting recorded) and the per-dimension scores of its linked
+   assessments, oldest first. Never a name, an e-mail or an answer.
 2. `Tally`: exact integer sums (counts and score sums), one per branch as the recount reads
    them, merged into the program's (`merge`); `add` / `remove` let a stream consumer keep it
    up to date without a recount. A tally is *never* published: it holds small groups.
@@ -14,24 +15,29 @@ Pure: no I/O, no boto3. Three steps.
 Definitions (the page's data dictionary says the same):
 - registrations: registrations (not waitlist entries) whose business number is not flagged
   as a possible duplicate, still within their retention;
-- coached: for now, a registration with at least one linked assessment (the coaching itself
-  is not recorded yet);
+- coached: a registration whose first coaching meeting its branch recorded
+  (`python -m staff coaching … --step first_meeting`), whether or not it took an assessment;
 - assessments: linked assessments of those registrations (an assessment taken without a
   registration is not reachable without a Scan, and is no business of the program's);
-- T0: a coached business's first assessment; T1: its latest, when it has at least two.
+- assessed (not published by region, but the group behind the assessments and T0): a
+  registration with at least one linked assessment;
+- T0: an assessed business's first assessment; T1: its latest, when it has at least two.
 
 Suppression rules (k = `program.yml` `open_data.k`):
 - a region's registrations are shown when they are at least k; if any region is
   suppressed, the suppressed regions together must hold at least k (else the total minus the
   shown regions would give them away): the smallest shown regions are suppressed too until
   they do; the total is shown when it is at least k;
-- a region's coached and assessments are shown when its registrations are, and both its
-  coached and its not-coached businesses number at least k (registrations minus coached is a
-  group too); the suppressed regions' coached *and* not-coached businesses must each number
-  at least k (else the totals give them away): more regions are suppressed until they do;
-  the coached total is shown when coached and not coached both number at least k;
+- a region's coached are shown when its registrations are, and both its coached and its
+  not-coached businesses number at least k (registrations minus coached is a group too); the
+  suppressed regions' coached *and* not-coached businesses must each number at least k (else
+  the totals give them away): more regions are suppressed until they do; the coached total
+  is shown when coached and not coached both number at least k;
+- a region's assessments follow the same rules with its assessed businesses in the place of
+  its coached (an assessment count bounds the businesses assessed: 3 assessments tell that
+  at most 3 businesses were), and the assessments total is shown with the assessed total;
 - the averages are program-wide only (a regional average would let the suppressed regions'
-  sum be derived): T0 is shown with the coached total; T1 when the businesses with two
+  sum be derived): T0 is shown with the assessments total; T1 when the businesses with two
   assessments and those with one each number at least k; a dimension's average when at
   least k of the group's assessments scored it.
 """
@@ -53,9 +59,11 @@ class Business:
     branch: str
     assessments: tuple[Scores, ...] = ()
     """Per-dimension scores (0–100) of each linked assessment, oldest first."""
+    coached: bool = False
+    """A first coaching meeting is recorded."""
 
     @property
-    def coached(self) -> bool:
+    def assessed(self) -> bool:
         return bool(self.assessments)
 
 
@@ -65,6 +73,7 @@ class Tally:
 
     registrations: Counter[str] = field(default_factory=Counter)
     coached: Counter[str] = field(default_factory=Counter)
+    assessed: Counter[str] = field(default_factory=Counter)
     assessments: Counter[str] = field(default_factory=Counter)
     t0_businesses: int = 0
     t0_sums: Counter[str] = field(default_factory=Counter)
@@ -76,9 +85,11 @@ class Tally:
     def _apply(self, business: Business, sign: int) -> None:
         region = business.region
         self.registrations[region] += sign
+        if business.coached:
+            self.coached[region] += sign
         if not business.assessments:
             return
-        self.coached[region] += sign
+        self.assessed[region] += sign
         self.assessments[region] += sign * len(business.assessments)
         self.t0_businesses += sign
         for dimension, score in business.assessments[0].items():
@@ -106,6 +117,7 @@ class Tally:
         return Tally(
             registrations=plus(self.registrations, other.registrations),
             coached=plus(self.coached, other.coached),
+            assessed=plus(self.assessed, other.assessed),
             assessments=plus(self.assessments, other.assessments),
             t0_businesses=self.t0_businesses + other.t0_businesses,
             t0_sums=plus(self.t0_sums, other.t0_sums),
@@ -124,6 +136,7 @@ class Tally:
         return {
             "registrations": clean(self.registrations),
             "coached": clean(self.coached),
+            "assessed": clean(self.assessed),
             "assessments": clean(self.assessments),
             "t0": (self.t0_businesses, clean(self.t0_sums), clean(self.t0_counts)),
             "t1": (self.t1_businesses, clean(self.t1_sums), clean(self.t1_counts)),
@@ -209,10 +222,14 @@ def publish(
     """The figures that may be published; `None` is a suppressed figure.
 
     Every business tallied must have its region in `regions` (the recount drops the others,
-    which the form never stores): T0's group is the coached total.
+    which the form never stores): T0's group is the assessed total.
     """
     hidden_reg, hidden_coached, total_reg_shown, total_coached_shown = suppress_regions(
         tally_.registrations, tally_.coached, regions, k
+    )
+    # The same rules with the assessed businesses in the place of the coached.
+    _, hidden_assessed, _, total_assessed_shown = suppress_regions(
+        tally_.registrations, tally_.assessed, regions, k
     )
 
     def shown(value: int, visible: bool) -> int | None:
@@ -223,13 +240,13 @@ def publish(
             "code": code,
             "registrations": shown(tally_.registrations[code], code not in hidden_reg),
             "coached": shown(tally_.coached[code], code not in hidden_coached),
-            "assessments": shown(tally_.assessments[code], code not in hidden_coached),
+            "assessments": shown(tally_.assessments[code], code not in hidden_assessed),
             "target": targets.get(code),
         }
         for code in regions
     ]
     coached_total = sum(tally_.coached[code] for code in regions)
-    t0_shown = total_coached_shown
+    t0_shown = total_assessed_shown
     t1_shown = (
         t0_shown and tally_.t1_businesses >= k and tally_.t0_businesses - tally_.t1_businesses >= k
     )
@@ -239,7 +256,7 @@ def publish(
         "total": {
             "registrations": shown(sum(tally_.registrations[c] for c in regions), total_reg_shown),
             "coached": shown(coached_total, total_coached_shown),
-            "assessments": shown(sum(tally_.assessments[c] for c in regions), total_coached_shown),
+            "assessments": shown(sum(tally_.assessments[c] for c in regions), total_assessed_shown),
             # Targets are known for a few regions only: their sum is no program target.
             "target": None,
         },

@@ -23,6 +23,17 @@ JSON_FILE = "chiffres.json"
 LICENCE = "CC-BY-4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.fr"
 BOM = "\ufeff"
+# The data dictionary: each published field → its definition in `i18n/<lang>.yml`
+# (`site.numbers.dict_*`), the very text the page shows, so the page and the file agree.
+DICTIONARY = {
+    "region": "dict_region",
+    "registrations": "dict_registrations",
+    "coached": "dict_coached",
+    "assessments": "dict_assessments",
+    "target": "dict_target",
+    "maturity": "dict_maturity",
+    "suppressed": "dict_suppressed",
+}
 
 
 class _Model(BaseModel):
@@ -158,6 +169,14 @@ def maturity_csv(snapshot: Snapshot, content: Content) -> bytes:
     return _csv(header, rows)
 
 
+def definitions(content: Content) -> dict[str, dict[str, str]]:
+    """The data dictionary in both languages, from the page's own strings."""
+    return {
+        name: {lang: str(content.strings_in(lang).site["numbers"][key]) for lang in ("fr", "en")}
+        for name, key in DICTIONARY.items()
+    }
+
+
 def open_json(snapshot: Snapshot, content: Content) -> bytes:
     names = content.regions_by_code
     figures = snapshot.figures
@@ -180,6 +199,7 @@ def open_json(snapshot: Snapshot, content: Content) -> bytes:
         ],
         "total": figures.total.model_dump(exclude={"code", "target"}),
         "maturity": figures.maturity.model_dump(),
+        "definitions": definitions(content),
     }
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 

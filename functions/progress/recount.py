@@ -16,7 +16,7 @@ from typing import Any
 from content_model import Content
 
 from progress.aggregates import Business, Tally, publish, tally
-from progress.source import Item, ProgressSource
+from progress.source import COACHING_FIELDS, Item, ProgressSource
 
 SNAPSHOT_VERSION = 1
 # The statuses that count: a possible duplicate is a second registration of one business.
@@ -41,6 +41,11 @@ def counted(item: Item, regions: set[str], now: datetime) -> bool:
     )
 
 
+def coached(item: Item) -> bool:
+    """A first coaching meeting is recorded (see `progress.aggregates`' definitions)."""
+    return any(item.get(name) for name in COACHING_FIELDS)
+
+
 def scores_of(assessment: Item) -> dict[str, int]:
     raw = assessment.get("scores") or {}
     return {str(dimension): int(score) for dimension, score in raw.items()}
@@ -63,6 +68,7 @@ def branch_businesses(
                 for assessment in linked.get(str(item["reference"]), [])
                 if _live(assessment, now) and assessment.get("scores")
             ),
+            coached=coached(item),
         )
         for item in registrations
     ]

@@ -2,7 +2,13 @@
 
 Every name says « fictif », every address is at `example.invalid` (a domain that cannot
 exist), every NEQ starts with 99 and the references with `FAKE-`. The items are built by
-the forms' own item builders, so they have the stored shape exactly.
+the forms' own item builders, so they have the stored shape exactly; the coaching steps
+are the registration's attributes the staff command writes (`forms_api.keys`).
+
+Coaching, drawn from its own random stream (so the registrations and the first assessments
+stay the ones earlier seeds gave): about 70 % of the registrations are contacted, three
+quarters of those have a first meeting (coached), 40 % of the coached have finished; a
+coached business's later assessments come after its first meeting.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from content_model import Content
+from forms_api import keys
 from forms_api.domain.models import Assessment, Kind, Registration, RegistrationStatus
 from forms_api.repository import assessment_item, registration_item
 
@@ -23,6 +30,30 @@ REGION_WEIGHTS = {
     "10": 0.3, "11": 1, "12": 5, "13": 5, "14": 6, "15": 7, "16": 16, "17": 3,
 }  # fmt: skip
 START = datetime(2026, 1, 5, tzinfo=UTC)
+END = START + timedelta(days=330)  # no coaching step after the last registration
+
+
+def _coaching(rng: random.Random, created: datetime) -> dict[str, Any]:
+    """The coaching attributes of one registration (none, or some steps in order)."""
+    steps: dict[str, Any] = {}
+    if rng.random() >= 0.7:
+        return steps
+    contacted = created + timedelta(days=rng.randint(1, 14))
+    if contacted > END:
+        return steps
+    steps[keys.COACHING_STEPS["contacted"]] = contacted.date().isoformat()
+    if rng.random() >= 0.75:
+        return steps
+    meeting = contacted + timedelta(days=rng.randint(3, 30))
+    if meeting > END:
+        return steps
+    steps[keys.COACHING_STEPS["first_meeting"]] = meeting.date().isoformat()
+    steps[keys.COACHING_HOURS["training"]] = rng.choice([0, 3, 6, 9, 12])
+    steps[keys.COACHING_HOURS["coaching"]] = rng.randint(1, 20)
+    finished = meeting + timedelta(days=rng.randint(30, 150))
+    if rng.random() < 0.4 and finished <= END:
+        steps[keys.COACHING_STEPS["finished"]] = finished.date().isoformat()
+    return steps
 
 
 def _scores(rng: random.Random, dimensions: list[str], base: float) -> dict[str, int]:
@@ -34,6 +65,7 @@ def _scores(rng: random.Random, dimensions: list[str], base: float) -> dict[str,
 def population(content: Content, count: int, seed: int = 2026) -> Iterator[dict[str, Any]]:
     """`count` registrations (and some waitlist entries, duplicates, assessments) as items."""
     rng = random.Random(seed)  # noqa: S311 - fake data, reproducible
+    coaching_rng = random.Random(seed + 1)  # noqa: S311 - fake data, reproducible
     regions = [region.code for region in content.regions]
     weights = [REGION_WEIGHTS.get(code, 1) for code in regions]
     by_code = content.regions_by_code
@@ -46,7 +78,7 @@ def population(content: Content, count: int, seed: int = 2026) -> Iterator[dict[
         reference = f"FAKE-{number:06d}"
         kind: Kind = "waitlist" if rng.random() < 0.08 else "registration"
         status: RegistrationStatus = "possible_duplicate" if rng.random() < 0.01 else "confirmed"
-        yield registration_item(
+        item = registration_item(
             Registration(
                 reference=reference,
                 kind=kind,
@@ -68,14 +100,21 @@ def population(content: Content, count: int, seed: int = 2026) -> Iterator[dict[
                 employees=rng.randint(1, 99),
             )
         )
+        coaching = _coaching(coaching_rng, created) if kind == "registration" else {}
+        yield {**item, **coaching}
         if kind != "registration":
             continue
+        meeting_on = coaching.get(keys.COACHING_STEPS["first_meeting"])
         draw = rng.random()
         taken = 0 if draw < 0.4 else 1 if draw < 0.75 else rng.randint(2, 3)
         base = rng.uniform(20, 60)
         moment = created
         for index in range(taken):
             moment += timedelta(days=rng.randint(1, 90) if index else rng.randint(0, 20))
+            if index and meeting_on is not None:
+                # After the first assessment, a coached business reassesses after its meeting.
+                meeting = datetime.fromisoformat(meeting_on).replace(tzinfo=UTC)
+                moment = max(moment, meeting + timedelta(days=coaching_rng.randint(20, 120)))
             scores = _scores(rng, dimensions, base + 15 * index)
             score = round(sum(scores.values()) / len(scores))
             yield assessment_item(

@@ -21,6 +21,8 @@ Item = dict[str, Any]
 # What the recount may read of a registration, and of an assessment.
 REGISTRATION_FIELDS = ("reference", "region", "branch", "kind", "status", "expires_at")
 ASSESSMENT_FIELDS = ("sk", "scores", "expires_at")
+# And of the registration's coaching: the day of the first meeting only ("coached").
+COACHING_FIELDS = (keys.COACHING_STEPS["first_meeting"],)
 # Every registration ever made: gsi1sk is `<created_at>#<ref>`.
 ALL_TIME = keys.branch_range("0000-01-01", "9999-12-31")
 QUERY_THREADS = 8
@@ -28,7 +30,7 @@ QUERY_THREADS = 8
 
 class ProgressSource(Protocol):
     def branch_registrations(self, branch: str) -> Iterator[Item]:
-        """A branch's registrations, `REGISTRATION_FIELDS` only."""
+        """A branch's registrations, `REGISTRATION_FIELDS` and `COACHING_FIELDS` only."""
         ...
 
     def assessments(self, references: list[str]) -> dict[str, list[Item]]:
@@ -68,7 +70,7 @@ class DynamoProgressSource:
 
     def branch_registrations(self, branch: str) -> Iterator[Item]:
         low, high = ALL_TIME
-        projection = self._projection(REGISTRATION_FIELDS)
+        projection = self._projection((*REGISTRATION_FIELDS, *COACHING_FIELDS))
         return self._query_all(
             IndexName=keys.BRANCH_INDEX,
             KeyConditionExpression="#gsi1pk = :branch AND #gsi1sk BETWEEN :low AND :high",
@@ -132,7 +134,11 @@ class MemoryProgressSource:
 
     def branch_registrations(self, branch: str) -> Iterator[Item]:
         for item in self._by_branch.get(branch, []):
-            yield {name: item[name] for name in REGISTRATION_FIELDS if name in item}
+            yield {
+                name: item[name]
+                for name in (*REGISTRATION_FIELDS, *COACHING_FIELDS)
+                if name in item
+            }
 
     def assessments(self, references: list[str]) -> dict[str, list[Item]]:
         return {

@@ -14,7 +14,7 @@ from pathlib import Path
 from forms_api import keys
 from forms_api.domain.errors import RuleViolation
 
-from staff import audit, exports, privacy, resend, summary
+from staff import audit, coaching, exports, privacy, resend, summary
 from staff.content import load_content
 from staff.ports import StaffStore
 from staff.retention import live
@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = _common()
     parser = argparse.ArgumentParser(
         prog="python -m staff",
-        description="Outils du personnel / staff tools: export, summary, privacy.",
+        description=("Outils du personnel / staff tools: export, summary, coaching, privacy."),
     )
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -116,7 +116,12 @@ def build_parser() -> argparse.ArgumentParser:
         "mail-preview", help="show the automatic e-mails as the content makes them (no AWS)"
     )
     preview.add_argument("--language", choices=("fr", "en"), default="fr")
-    preview.add_argument("--kind", choices=("registration", "waitlist"), default="registration")
+    preview.add_argument(
+        "--kind",
+        choices=("registration", "waitlist", "assessment"),
+        default="registration",
+        help="assessment: the branch's notice of a linked assessment",
+    )
     preview.add_argument("--branch", default="mauricie")
 
     refused = commands.add_parser(
@@ -134,6 +139,42 @@ def build_parser() -> argparse.ArgumentParser:
         "--notifier",
         default=os.environ.get("NOTIFIER_FUNCTION_NAME"),
         help="notifier function name (default: $NOTIFIER_FUNCTION_NAME)",
+    )
+
+    steps = commands.add_parser(
+        "coaching",
+        parents=[common],
+        help="étapes d’accompagnement d’une inscription / a registration's coaching steps",
+        description=(
+            "Noter ou afficher les étapes d’accompagnement d’une inscription (sans option :"
+            " affiche). / Record or show a registration's coaching steps (no option: show)."
+            " Étapes / steps: contacted (premier contact / first contact), first_meeting"
+            " (première rencontre / first meeting: the business counts as coached), finished"
+            " (accompagnement terminé / coaching finished)."
+        ),
+    )
+    steps.add_argument("reference", help="référence / reference, e.g. VNB-7K3F-9Q2M")
+    steps.add_argument(
+        "--step", choices=coaching.STEPS, help="étape atteinte / step reached (with --date)"
+    )
+    steps.add_argument(
+        "--date",
+        help="jour de l’étape, AAAA-MM-JJ / the step's day, YYYY-MM-DD (défaut / default: today)",
+    )
+    steps.add_argument(
+        "--clear",
+        choices=coaching.STEPS,
+        action="append",
+        default=[],
+        help="effacer une étape notée par erreur / remove a step recorded by mistake",
+    )
+    steps.add_argument(
+        "--training-hours",
+        help="heures de formation à ce jour (total) / training hours to date (total), e.g. 6",
+    )
+    steps.add_argument(
+        "--coaching-hours",
+        help="heures d’accompagnement à ce jour (total) / coaching hours to date (total), e.g. 4.5",
     )
 
     request = commands.add_parser("privacy", help="privacy requests: find, export, erase")
@@ -175,6 +216,50 @@ def run_summary(args: argparse.Namespace, store: StaffStore) -> int:
         print(json.dumps(summary.to_document(result), ensure_ascii=False, indent=2))
     else:
         print(summary.render_text(result, content, args.language), end="")
+    return 0
+
+
+def coaching_change(args: argparse.Namespace) -> coaching.CoachingChange:
+    """The change the options ask for, every value checked (CoachingRefused otherwise)."""
+    if args.date is not None and args.step is None:
+        raise coaching.CoachingRefused(
+            "date_without_step",
+            "--date va avec --step (quelle étape ?).",
+            "--date goes with --step (which step?).",
+        )
+    steps = {}
+    if args.step is not None:
+        day = audit.utc_now().date() if args.date is None else coaching.parse_day(args.date)
+        steps[args.step] = day
+    hours = {
+        name: coaching.parse_hours(text)
+        for name, text in (("training", args.training_hours), ("coaching", args.coaching_hours))
+        if text is not None
+    }
+    return coaching.CoachingChange(steps=steps, cleared=tuple(args.clear), hours=hours)
+
+
+def run_coaching(args: argparse.Namespace, store: StaffStore) -> int:
+    reference = coaching.reference_of(store, args.reference)
+    try:
+        change = coaching_change(args)
+        registration, after = coaching.record(store, reference, change, audit.utc_now())
+    except coaching.CoachingRefused as refusal:
+        print(f"{refusal} — rien n’est changé / nothing changed.", file=sys.stderr)
+        return 2
+    if not change.empty:
+        audit.record(
+            store,
+            "coaching",
+            1,
+            branch=str(registration.get("branch", "")),
+            changes=",".join(change.names),
+        )
+    print(f"{reference} ({registration.get('branch', '')})")
+    for name in (*coaching.STEPS, *(f"{hours}_hours" for hours in coaching.HOURS)):
+        print(f"  {name:<16} {after.get(name, '—')}")
+    if not change.empty:
+        print("Noté / recorded.")
     return 0
 
 
@@ -266,7 +351,23 @@ def run_mail_preview(args: argparse.Namespace) -> int:
         "employees": 12,
     }
     content = load_content()
-    mails = mails_for(example, content, "https://example.org", fallback="succursale@example.org")
+    fallback = "succursale@example.org"
+    if args.kind == "assessment":
+        from forms_api.mailer import assessment_notice
+
+        dimensions = [dimension.id for dimension in content.questionnaire.dimensions]
+        scores = {code: 25 + 10 * index for index, code in enumerate(dimensions)}
+        linked = {
+            "reference": example["reference"],
+            "created_at": example["created_at"],
+            "level": content.questionnaire.level_for(round(sum(scores.values()) / len(scores))),
+            "score": round(sum(scores.values()) / len(scores)),
+            "scores": scores,
+        }
+        notice = assessment_notice(linked, {**example, "kind": "registration"}, content, fallback)
+        mails = [] if notice is None else [notice]
+    else:
+        mails = mails_for(example, content, "https://example.org", fallback=fallback)
     for mail in mails:
         print(f"To: {', '.join(mail.to)}\nSubject: {mail.subject}\n\n{mail.body}\n{'=' * 72}")
     return 0
@@ -291,6 +392,8 @@ def main(
         return run_summary(args, store)
     if args.command == "mail-refused":
         return run_mail_refused(args, store)
+    if args.command == "coaching":
+        return run_coaching(args, store)
     if args.command == "resend":
         return run_resend(args, store, notifier_factory(args))
     return run_privacy(args, store)

@@ -17,9 +17,9 @@ import boto3
 from boto3.dynamodb.conditions import Key as KeyCondition
 from forms_api import keys
 
-from staff.ports import Item, Key
+from staff.ports import ASSESSMENT_DIGEST_FIELDS, Item, Key
 
-# Concurrent Queries for the summary's assessment levels: well under on-demand limits.
+# Concurrent Queries for the linked assessments: well under on-demand limits.
 LEVEL_QUERY_THREADS = 8
 
 
@@ -125,33 +125,76 @@ class DynamoStaffStore:
             self._query_all(KeyConditionExpression=KeyCondition("pk").eq(pk), ConsistentRead=True)
         )
 
-    def assessment_levels(self, references: list[str]) -> dict[str, str]:
-        # One Query per registration (assessments carry no index key), reading only the
-        # latest assessment's level: sk is ASM#<created_at>#<id>, so newest first, Limit 1.
-        # Run on the resource's low-level client (thread-safe, and it still converts
-        # Python values to DynamoDB's), a few at a time.
+    def linked_assessments(self, references: list[str]) -> dict[str, list[Item]]:
+        # One Query per registration (assessments carry no index key), projecting the
+        # digest's fields only: sk is ASM#<created_at>#<id>, so oldest first. Run on the
+        # resource's low-level client (thread-safe, and it still converts Python values to
+        # DynamoDB's), a few at a time.
         client = self.client
+        names = {f"#f{index}": name for index, name in enumerate(ASSESSMENT_DIGEST_FIELDS)}
 
-        def latest(reference: str) -> tuple[str, str | None]:
-            page = client.query(
-                TableName=self._table_name,
-                KeyConditionExpression="pk = :pk AND begins_with(sk, :asm)",
-                ExpressionAttributeValues={
+        def linked(reference: str) -> tuple[str, list[Item]]:
+            kwargs: dict[str, Any] = {
+                "TableName": self._table_name,
+                "KeyConditionExpression": "pk = :pk AND begins_with(sk, :asm)",
+                "ExpressionAttributeValues": {
                     ":pk": keys.registration_partition(reference),
                     ":asm": keys.ASSESSMENT_PREFIX,
                 },
-                ExpressionAttributeNames={"#level": "level"},
-                ProjectionExpression="#level",
-                ScanIndexForward=False,
-                Limit=1,
-                ConsistentRead=True,
-            )
-            level = page["Items"][0].get("level") if page.get("Items") else None
-            return reference, None if level is None else str(level)
+                "ExpressionAttributeNames": names,
+                "ProjectionExpression": ", ".join(names),
+                "ConsistentRead": True,
+            }
+            items: list[Item] = []
+            while True:
+                page = client.query(**kwargs)
+                items.extend(page.get("Items", []))
+                if "LastEvaluatedKey" not in page:
+                    return reference, items
+                kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
         with ThreadPoolExecutor(max_workers=LEVEL_QUERY_THREADS) as pool:
-            results = pool.map(latest, references)
-            return {reference: level for reference, level in results if level is not None}
+            return {reference: items for reference, items in pool.map(linked, references) if items}
+
+    def update_coaching(
+        self, reference: str, values: Item, removed: list[str], previous_update: str | None
+    ) -> bool:
+        names: dict[str, str] = {"#updated": keys.COACHING_UPDATED}
+        attribute_values: dict[str, Any] = {}
+        sets, removes = [], []
+        for index, (name, value) in enumerate(sorted(values.items())):
+            names[f"#s{index}"] = name
+            attribute_values[f":s{index}"] = value
+            sets.append(f"#s{index} = :s{index}")
+        for index, name in enumerate(sorted(removed)):
+            names[f"#r{index}"] = name
+            removes.append(f"#r{index}")
+        expression = " ".join(
+            part
+            for part in (
+                f"SET {', '.join(sets)}" if sets else "",
+                f"REMOVE {', '.join(removes)}" if removes else "",
+            )
+            if part
+        )
+        if previous_update is None:
+            condition = "attribute_exists(pk) AND attribute_not_exists(#updated)"
+        else:
+            condition = "attribute_exists(pk) AND #updated = :previous"
+            attribute_values[":previous"] = previous_update
+        request: dict[str, Any] = {
+            "Key": keys.registration(reference),
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+        }
+        if attribute_values:
+            request["ExpressionAttributeValues"] = attribute_values
+        try:
+            self.table.update_item(**request)
+        except self.client.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
 
     def delete(self, keys: Iterable[Key]) -> int:
         # DeleteItem, not BatchWriteItem: the staff policy allows no call that can also put.

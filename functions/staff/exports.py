@@ -17,6 +17,7 @@ from typing import Any
 
 from content_model import Content
 from forms_api import keys
+from forms_api.domain.digest import WEAKEST_COUNT, digest
 
 from staff.audit import utc_now
 from staff.ports import Item, StaffStore
@@ -42,6 +43,17 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("survey_consent", "Accepte le sondage / Survey consent", None),
     ("utm_source", "Source (utm_source)", None),
     ("utm_campaign", "Campagne (utm_campaign)", None),
+    (keys.COACHING_STEPS["contacted"], "Premier contact / Contacted", None),
+    (keys.COACHING_STEPS["first_meeting"], "Première rencontre / First meeting", None),
+    (keys.COACHING_HOURS["training"], "Heures de formation / Training hours", None),
+    (keys.COACHING_HOURS["coaching"], "Heures d’accompagnement / Coaching hours", None),
+    (keys.COACHING_STEPS["finished"], "Accompagnement terminé / Coaching finished", None),
+)
+# The latest linked assessment, from its codes and scores (never its answers).
+ASSESSMENT_HEADERS = (
+    "Dernier bilan (UTC) / Latest assessment (UTC)",
+    "Niveau du dernier bilan / Latest assessment level",
+    *(f"Volet faible {n} / Weakest dimension {n}" for n in range(1, WEAKEST_COUNT + 1)),
 )
 
 # A spreadsheet evaluates a cell starting with these as a formula (CSV injection).
@@ -65,24 +77,52 @@ def cell_text(value: Any, language: str) -> str:
     return str(value)
 
 
-def row(item: Item, content: Content, language: str) -> list[str]:
+def assessment_cells(latest: Item | None, content: Content, language: str) -> list[str]:
+    """Date, level and the weakest dimensions (name and score) of the latest assessment."""
+    empty = [""] * len(ASSESSMENT_HEADERS)
+    result = None if latest is None else digest(latest, content.questionnaire)
+    if latest is None or result is None:
+        return empty
+    questionnaire = content.questionnaire
+    levels = {level.code: level.name(language) for level in questionnaire.levels}
+    names = {dimension.id: dimension.name(language) for dimension in questionnaire.dimensions}
+    weakest = [
+        f"{names.get(weak.dimension, weak.dimension)} ({weak.score}/100)" for weak in result.weakest
+    ]
+    weakest += [""] * (WEAKEST_COUNT - len(weakest))
+    taken = keys.assessment_created_at(str(latest.get("sk", "")))[:10]
+    return [taken, levels.get(result.level, result.level), *weakest]
+
+
+def row(
+    item: Item, content: Content, language: str, assessments: list[Item] | None = None
+) -> list[str]:
     cells = []
     for attribute, _header, code_table in COLUMNS:
         value = item.get(attribute)
         if code_table is not None and value is not None:
             value = content.label(code_table, str(value), language)
-        cells.append(neutralise(cell_text(value, language)))
-    return cells
+        cells.append(cell_text(value, language))
+    latest = max(assessments, key=lambda a: str(a.get("sk", ""))) if assessments else None
+    cells.extend(assessment_cells(latest, content, language))
+    return [neutralise(cell) for cell in cells]
 
 
-def to_csv(items: Iterable[Item], content: Content, language: str = "fr") -> tuple[bytes, int]:
-    """The CSV file's bytes and the number of registrations in it."""
+def to_csv(
+    items: Iterable[Item],
+    content: Content,
+    language: str = "fr",
+    linked: dict[str, list[Item]] | None = None,
+) -> tuple[bytes, int]:
+    """The CSV file's bytes and the number of registrations in it; `linked` maps a
+    reference to its linked assessments."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([header for _attribute, header, _table in COLUMNS])
+    writer.writerow([header for _attribute, header, _table in COLUMNS] + list(ASSESSMENT_HEADERS))
     count = 0
     for item in items:
-        writer.writerow(row(item, content, language))
+        assessments = (linked or {}).get(str(item.get("reference")))
+        writer.writerow(row(item, content, language, assessments))
         count += 1
     return buffer.getvalue().encode("utf-8-sig"), count
 
@@ -101,7 +141,9 @@ def export_branch(
     language: str = "fr",
     now: datetime | None = None,
 ) -> tuple[bytes, int]:
-    """The branch's registrations still within their retention (see `retention`)."""
+    """The branch's registrations still within their retention (see `retention`), each
+    with its latest linked assessment (one Query per registration, digest fields only)."""
     low, high = gsi1_range(start, end)
-    registrations = live(store.branch_registrations(branch, low, high), now or utc_now())
-    return to_csv(registrations, content, language)
+    registrations = list(live(store.branch_registrations(branch, low, high), now or utc_now()))
+    linked = store.linked_assessments([str(item["reference"]) for item in registrations])
+    return to_csv(registrations, content, language, linked)

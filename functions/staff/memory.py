@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 
 from forms_api import keys
 
-from staff.ports import Item, Key
+from staff.ports import ASSESSMENT_DIGEST_FIELDS, Item, Key
 
 
 class MemoryStaffStore:
@@ -50,18 +50,37 @@ class MemoryStaffStore:
     def partition(self, pk: str) -> list[Item]:
         return [self.items[key] for key in sorted(self.items) if key[0] == pk]
 
-    def assessment_levels(self, references: list[str]) -> dict[str, str]:
-        levels = {}
+    def linked_assessments(self, references: list[str]) -> dict[str, list[Item]]:
+        found: dict[str, list[Item]] = {}
         for reference in references:
-            linked = [
+            linked = sorted(
                 key
                 for key in self.items
                 if key[0] == keys.registration_partition(reference)
                 and key[1].startswith(keys.ASSESSMENT_PREFIX)
-            ]
+            )
             if linked:
-                levels[reference] = str(self.items[max(linked)].get("level", ""))
-        return levels
+                found[reference] = [
+                    {
+                        name: copy.deepcopy(self.items[key][name])
+                        for name in ASSESSMENT_DIGEST_FIELDS
+                        if name in self.items[key]
+                    }
+                    for key in linked
+                ]
+        return found
+
+    def update_coaching(
+        self, reference: str, values: Item, removed: list[str], previous_update: str | None
+    ) -> bool:
+        key = keys.registration(reference)
+        item = self.items.get((key["pk"], key["sk"]))
+        if item is None or item.get(keys.COACHING_UPDATED) != previous_update:
+            return False
+        item.update(copy.deepcopy(values))
+        for name in removed:
+            item.pop(name, None)
+        return True
 
     def delete(self, keys: Iterable[Key]) -> int:
         count = 0

@@ -12,6 +12,10 @@ from typing import Any, Protocol
 Item = dict[str, Any]
 Key = tuple[str, str]  # (pk, sk)
 
+# What the staff commands read of a linked assessment: its key (which holds its date), its
+# overall level and score, and its per-dimension scores. Never its answers.
+ASSESSMENT_DIGEST_FIELDS = ("sk", "level", "score", "scores")
+
 
 class StaffStore(Protocol):
     def branch_registrations(self, branch: str, start: str, end: str) -> Iterator[Item]:
@@ -28,8 +32,17 @@ class StaffStore(Protocol):
         """Every item of one partition (a registration and its linked assessments)."""
         ...
 
-    def assessment_levels(self, references: list[str]) -> dict[str, str]:
-        """Reference → level of its latest linked assessment; references without one left out."""
+    def linked_assessments(self, references: list[str]) -> dict[str, list[Item]]:
+        """Reference → its linked assessments, oldest first, `ASSESSMENT_DIGEST_FIELDS` only
+        (never the answers); references without one left out."""
+        ...
+
+    def update_coaching(
+        self, reference: str, values: Item, removed: list[str], previous_update: str | None
+    ) -> bool:
+        """Set (`values`) and remove (`removed`) coaching attributes of a stored registration,
+        only if it exists and its `coaching_updated_at` is still `previous_update` (None: never
+        set). False when either condition fails (nothing is written)."""
         ...
 
     def delete(self, keys: Iterable[Key]) -> int:

@@ -33,7 +33,7 @@ from staff.retention import is_expired
 
 # Days back a mail counter may still exist: it lives two days, and TTL can lag.
 MAIL_COUNT_DAYS = 7
-MAIL_PURPOSES = ("merchant", "branch")
+MAIL_PURPOSES = ("merchant", "branch", "assessment")
 
 
 @dataclass(frozen=True)

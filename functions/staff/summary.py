@@ -1,5 +1,17 @@
 """Counts of registrations per branch, region, kind, phase and assessment level,
-against each region's target (about 20 % of its retail establishments, where known).
+against each region's target (about 20 % of its retail establishments, where known), and
+the coaching funnel per branch and per region.
+
+The funnel's stages (`stages`; `docs/staff.md` says the same):
+- registered: a registration (not a callback-list entry) not flagged as a possible
+  duplicate, within its retention;
+- assessed: registered, with at least one linked assessment;
+- coached: registered, with a first meeting recorded (`python -m staff coaching … --step
+  first_meeting`), as the public figures count it;
+- reassessed: coached, with at least two linked assessments, the latest taken after the
+  day of the first meeting (a T1 after the coaching began; an assessment taken during the
+  first meeting is the starting point, not a reassessment).
+The stages are not nested in general: a business can be coached without an assessment.
 
 Reads each branch's registrations through the index (one Query per branch), and
 the assessments linked to each registration from its own partition: never a Scan.
@@ -13,6 +25,7 @@ from datetime import date, datetime
 from typing import Any
 
 from content_model import Content
+from forms_api import keys
 
 from staff.audit import utc_now
 from staff.exports import gsi1_range
@@ -43,22 +56,74 @@ class Summary:
     by_phase: Counter[str] = field(default_factory=Counter)
     by_level: Counter[str] = field(default_factory=Counter)
     regions: list[RegionProgress] = field(default_factory=list)
+    # Stage → count, in total and per branch and region code; assessed and reassessed are
+    # left out when the assessments were not read (`--no-levels`).
+    funnel: Counter[str] = field(default_factory=Counter)
+    funnel_by_branch: dict[str, Counter[str]] = field(default_factory=dict)
+    funnel_by_region: dict[str, Counter[str]] = field(default_factory=dict)
+    with_assessments: bool = True
 
 
 NO_ASSESSMENT = "none"
+FUNNEL_STAGES = ("registered", "assessed", "coached", "reassessed")
+NOT_COUNTED_STATUSES = frozenset({"possible_duplicate"})
+
+
+def assessment_day(assessment: Item) -> str:
+    return keys.assessment_created_at(str(assessment.get("sk", "")))[:10]
+
+
+def stages(registration: Item, assessments: list[Item]) -> frozenset[str]:
+    """The funnel stages one registration has reached (see the module's definitions);
+    `assessments` are its linked assessments, in any order."""
+    if registration.get("kind") != "registration" or (
+        str(registration.get("status", "confirmed")) in NOT_COUNTED_STATUSES
+    ):
+        return frozenset()
+    reached = {"registered"}
+    if assessments:
+        reached.add("assessed")
+    first_meeting = registration.get(keys.COACHING_STEPS["first_meeting"])
+    if first_meeting:
+        reached.add("coached")
+        days = sorted(assessment_day(assessment) for assessment in assessments)
+        if len(days) >= 2 and days[-1] > str(first_meeting):
+            reached.add("reassessed")
+    return frozenset(reached)
+
+
+def latest_level(assessments: list[Item]) -> str | None:
+    if not assessments:
+        return None
+    latest = max(assessments, key=lambda assessment: str(assessment.get("sk", "")))
+    level = latest.get("level")
+    return None if level is None else str(level)
 
 
 def summarise(
-    registrations: list[Item], levels: dict[str, str], content: Content, language: str = "fr"
+    registrations: list[Item],
+    linked: dict[str, list[Item]] | None,
+    content: Content,
+    language: str = "fr",
 ) -> Summary:
-    """Pure counting. `levels` maps a reference to its assessment level code."""
-    summary = Summary(total=len(registrations))
+    """Pure counting. `linked` maps a reference to its linked assessments (None: not read)."""
+    summary = Summary(total=len(registrations), with_assessments=linked is not None)
+    assessments_of = linked or {}
     for item in registrations:
-        summary.by_branch[str(item.get("branch", "?"))] += 1
-        summary.by_region[str(item.get("region", "?"))] += 1
+        branch, region = str(item.get("branch", "?")), str(item.get("region", "?"))
+        summary.by_branch[branch] += 1
+        summary.by_region[region] += 1
         summary.by_kind[str(item.get("kind", "?"))] += 1
         summary.by_phase[str(item.get("phase", "?"))] += 1
-        summary.by_level[levels.get(str(item.get("reference")), NO_ASSESSMENT)] += 1
+        assessments = assessments_of.get(str(item.get("reference")), [])
+        summary.by_level[latest_level(assessments) or NO_ASSESSMENT] += 1
+        reached = stages(item, assessments)
+        for counter in (
+            summary.funnel,
+            summary.funnel_by_branch.setdefault(branch, Counter()),
+            summary.funnel_by_region.setdefault(region, Counter()),
+        ):
+            counter.update(reached)
     summary.regions = [
         RegionProgress(
             code=region.code,
@@ -83,9 +148,9 @@ def collect(
     end: date,
     with_levels: bool = True,
     now: datetime | None = None,
-) -> tuple[list[Item], dict[str, str]]:
+) -> tuple[list[Item], dict[str, list[Item]] | None]:
     """Every branch's registrations in the range still within their retention, and each
-    one's assessment level."""
+    one's linked assessments (their digest fields only; None when `with_levels` is off)."""
     low, high = gsi1_range(start, end)
     moment = now or utc_now()
     registrations = [
@@ -93,15 +158,35 @@ def collect(
         for branch in content.branch_ids
         for item in live(store.branch_registrations(branch, low, high), moment)
     ]
-    levels: dict[str, str] = {}
-    if with_levels:
-        levels = store.assessment_levels([str(item["reference"]) for item in registrations])
-    return registrations, levels
+    if not with_levels:
+        return registrations, None
+    return registrations, store.linked_assessments(
+        [str(item["reference"]) for item in registrations]
+    )
+
+
+def funnel_row(counts: Counter[str], with_assessments: bool) -> dict[str, int | None]:
+    return {
+        stage: counts[stage] if with_assessments or stage in ("registered", "coached") else None
+        for stage in FUNNEL_STAGES
+    }
 
 
 def to_document(summary: Summary) -> dict[str, Any]:
     """JSON-ready form (dataclasses.asdict would rebuild each Counter from pairs)."""
+    full = summary.with_assessments
     return {
+        "funnel": {
+            "total": funnel_row(summary.funnel, full),
+            "by_branch": {
+                code: funnel_row(counts, full)
+                for code, counts in sorted(summary.funnel_by_branch.items())
+            },
+            "by_region": {
+                code: funnel_row(counts, full)
+                for code, counts in sorted(summary.funnel_by_region.items())
+            },
+        },
         "total": summary.total,
         "by_branch": dict(summary.by_branch),
         "by_region": dict(summary.by_region),
@@ -142,4 +227,37 @@ def render_text(summary: Summary, content: Content, language: str = "fr") -> str
         percent = region.percent_of_target
         share = "" if percent is None else f"  {percent:.1f} %"
         lines.append(f"  {region.code} {region.name:<42} {region.count:>6} / {target:>5}{share}")
+    lines.append("")
+    lines.extend(render_funnel(summary, content, language))
     return "\n".join(lines) + "\n"
+
+
+FUNNEL_HEADINGS = {
+    "fr": ("inscrits", "bilan", "accomp.", "rebilan"),
+    "en": ("registered", "assessed", "coached", "reassessed"),
+}
+NAME_WIDTH, CELL_WIDTH = 45, 11
+
+
+def render_funnel(summary: Summary, content: Content, language: str = "fr") -> list[str]:
+    """The funnel as text: one line per branch, per region, and the total."""
+    full = summary.with_assessments
+
+    def line(name: str, counts: Counter[str]) -> str:
+        row = funnel_row(counts, full)
+        cells = "".join(f"{'—' if row[s] is None else row[s]:>{CELL_WIDTH}}" for s in FUNNEL_STAGES)
+        return f"  {name:<{NAME_WIDTH}}{cells}"
+
+    lines = ["Parcours / Funnel (définitions / definitions: docs/staff.md)"]
+    for headings in FUNNEL_HEADINGS.values():
+        lines.append(" " * (NAME_WIDTH + 2) + "".join(f"{h:>{CELL_WIDTH}}" for h in headings))
+    lines.append("Par succursale / By branch")
+    for code, counts in sorted(summary.funnel_by_branch.items()):
+        lines.append(line(content.label("branches", code, language), counts))
+    lines.append("Par région / By region")
+    for code, counts in sorted(summary.funnel_by_region.items()):
+        lines.append(line(f"{code} {content.label('regions', code, language)}", counts))
+    lines.append(line("Total", summary.funnel))
+    if not full:
+        lines.append("  (— : bilans non lus, --no-levels / assessments not read, --no-levels)")
+    return lines

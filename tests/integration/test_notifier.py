@@ -26,6 +26,7 @@ from forms_api import keys
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 from moto.ses.models import ses_backends
+from scored_assessments import answer_labels, scored_assessment
 from stack.template import create_tables, load_template, table_definitions
 
 REGION = "ca-central-1"
@@ -187,8 +188,16 @@ def test_template_retries_filters_and_keeps_failures() -> None:
     assert source["DestinationConfig"]["OnFailure"]["Destination"] == {
         "Fn::GetAtt": "NotifierDeadLetterQueue.Arn"
     }
-    [pattern] = [json.loads(f["Pattern"]) for f in source["FilterCriteria"]["Filters"]]
-    assert pattern == {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"sk": {"S": ["REG"]}}}}
+    patterns = [json.loads(f["Pattern"]) for f in source["FilterCriteria"]["Filters"]]
+    assert patterns == [
+        {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"sk": {"S": ["REG"]}}}},
+        {
+            "eventName": ["INSERT"],
+            "dynamodb": {
+                "NewImage": {"pk": {"S": [{"prefix": "REG#"}]}, "sk": {"S": [{"prefix": "ASM#"}]}}
+            },
+        },
+    ]
     assert notifier["Role"] == {"Fn::GetAtt": "NotifierFunctionRole.Arn"}
     role = load_template()["Resources"]["NotifierFunctionRole"]["Properties"]
     statements = role["Policies"][0]["PolicyDocument"]["Statement"]
@@ -212,7 +221,7 @@ def test_template_lets_the_notifier_update_its_counters_and_refusals_only() -> N
     on_program_table = [
         s for s in statements if s["Resource"] == {"Fn::GetAtt": "ProgramTable.Arn"}
     ]
-    [counters] = on_program_table
+    [counters] = [s for s in on_program_table if s["Action"] != "dynamodb:GetItem"]
     assert counters["Action"] == "dynamodb:UpdateItem"
     spaces = counters["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
     assert spaces == ["MAILCOUNT#*", "MAILREFUSED#*"]
@@ -618,3 +627,128 @@ def test_every_template_fills_in_both_languages_without_leftovers() -> None:
             for mail in mails:
                 assert "${" not in mail.subject + mail.body
                 assert "ABCD2345" in mail.subject
+
+
+# --- the branch's notice of a linked assessment ----------------------------------------
+
+
+def linked_assessment(reference: str, created_at: datetime) -> dict[str, Any]:
+    """As the assessment handler stores it (answers included: the stream's image has them)."""
+    return scored_assessment(reference, created_at)
+
+
+def matches(pattern: Any, value: Any) -> bool:
+    """Lambda's event filtering, the parts the template uses: nested keys, exact values
+    and `prefix`."""
+    if isinstance(pattern, dict):
+        return isinstance(value, dict) and all(
+            name in value and matches(inner, value[name]) for name, inner in pattern.items()
+        )
+    return any(
+        value.startswith(rule["prefix"]) if isinstance(rule, dict) else value == rule
+        for rule in pattern
+    )
+
+
+def test_the_filter_passes_new_registrations_and_linked_assessments_only(world: World) -> None:
+    world.table.put_item(Item=registration("ABCD2345"))
+    world.table.put_item(Item=linked_assessment("ABCD2345", datetime(2026, 11, 28, 11, tzinfo=UTC)))
+    world.table.put_item(Item={"pk": "ASM#lone1", "sk": "ASM", "kind": "assessment"})
+    world.table.put_item(Item={"pk": "NEQ#1170000001", "sk": "NEQ", "reference": "ABCD2345"})
+    world.table.put_item(Item={"pk": "AUDIT#2026-11", "sk": "2026-11-28T11:00:00Z#a1"})
+    world.table.update_item(
+        Key={"pk": "REG#ABCD2345", "sk": "REG"},
+        UpdateExpression="SET coaching_first_meeting_on = :d",
+        ExpressionAttributeValues={":d": "2026-11-29"},
+    )
+    source = load_template()["Resources"]["NotifierFunction"]["Properties"]["Events"]
+    patterns = [
+        json.loads(f["Pattern"])
+        for f in source["NewRegistrations"]["Properties"]["FilterCriteria"]["Filters"]
+    ]
+    passed = [
+        (record["eventName"], record["dynamodb"]["Keys"]["pk"]["S"])
+        for record in world.stream_event()["Records"]
+        if any(matches(pattern, record) for pattern in patterns)
+    ]
+    assert passed == [("INSERT", "REG#ABCD2345"), ("INSERT", "REG#ABCD2345")]
+
+
+def test_a_linked_assessment_sends_its_level_and_three_weakest_dimensions_not_its_answers(
+    world: World,
+) -> None:
+    world.table.put_item(Item=registration("ABCD2345"))
+    run(world.stream_event())
+    before = len(world.sent())
+    item = linked_assessment("ABCD2345", datetime(2026, 11, 28, 11, tzinfo=UTC))
+    world.table.put_item(Item=item)
+
+    event = world.stream_event()
+    [image] = [
+        record["dynamodb"]["NewImage"]
+        for record in event["Records"]
+        if record["dynamodb"]["Keys"]["sk"]["S"].startswith("ASM#")
+    ]
+    assert "answers" in image  # the notifier has the answers in hand, and must not use them
+    assert run(event) == {"batchItemFailures": []}
+
+    [notice] = world.sent()[before:]
+    assert notice.destinations["ToAddresses"] == [BRANCH_EMAIL]
+    assert notice.subject == (
+        "Bilan reçu pour ABCD2345\u00a0: niveau En progression – ÉEQ – Mauricie"
+    )
+    body = notice.body
+    assert "Trois volets les plus faibles\u00a0: ecommerce, payments, data_security" in body
+    assert "Three weakest dimensions: ecommerce, payments, data_security" in body
+    assert "- Vente en ligne (ecommerce) – 0/100, Premiers pas (starting)" in body
+    assert "(payments) – 33/100, Getting started (starting)" in body
+    assert "(data_security) – 67/100, Developing (developing)" in body
+    assert "Overall level: Developing (developing), 71/100" in body
+    content = load_content(world.content_dir)
+    for question in content.questionnaire.questions.values():
+        assert question.id not in body
+    for label in answer_labels():
+        assert label not in body, label
+    for value in PERSONAL:
+        assert value.lower() not in body.lower()
+
+
+def test_a_retried_assessment_record_sends_one_notice_and_a_second_assessment_its_own(
+    world: World,
+) -> None:
+    world.table.put_item(Item=registration("ABCD2345"))
+    world.table.put_item(Item=linked_assessment("ABCD2345", datetime(2026, 11, 28, 11, tzinfo=UTC)))
+    event = world.stream_event()
+    run(event)
+    assert len(to(BRANCH_EMAIL)) == 2  # the registration's notice, the assessment's
+
+    run(event)  # Lambda retries the same batch
+    assert len(to(BRANCH_EMAIL)) == 2
+
+    world.table.put_item(Item=linked_assessment("ABCD2345", datetime(2027, 3, 1, 9, tzinfo=UTC)))
+    run(world.stream_event())  # the whole stream again: only the new assessment is news
+    subjects = [message.subject for message in to(BRANCH_EMAIL)]
+    assert len(subjects) == 3
+    assert subjects.count(subjects[-1]) == 2  # same level: same subject, two assessments
+
+
+def test_an_assessment_whose_registration_is_gone_sends_nothing(
+    world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    world.table.put_item(Item=linked_assessment("ZZZZ2345", datetime(2026, 11, 28, 11, tzinfo=UTC)))
+    assert run(world.stream_event()) == {"batchItemFailures": []}
+    assert world.sent() == []
+    assert any("no notice" in record.getMessage() for record in caplog.records)
+
+
+def test_a_refused_assessment_notice_is_recorded_under_its_registrations_month(
+    world: World,
+) -> None:
+    world.table.put_item(Item=registration("ABCD2345"))
+    run(world.stream_event())
+    world.table.put_item(Item=linked_assessment("ABCD2345", datetime(2026, 12, 3, 11, tzinfo=UTC)))
+    SesFailure(BRANCH_EMAIL, "MessageRejected")
+    assert run(world.stream_event()) == {"batchItemFailures": []}
+    key = keys.mail_refused("2026-11-28T10:15:00.000000Z", "ABCD2345", "assessment")
+    refusal = world.table.get_item(Key=key)["Item"]
+    assert (refusal["branch"], refusal["error_code"]) == ("mauricie", "MessageRejected")

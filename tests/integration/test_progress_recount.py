@@ -19,6 +19,7 @@ from progress.recount import recount
 from progress.seed import population
 from progress.source import (
     ASSESSMENT_FIELDS,
+    COACHING_FIELDS,
     REGISTRATION_FIELDS,
     DynamoProgressSource,
     MemoryProgressSource,
@@ -69,7 +70,8 @@ def test_recount_queries_only_codes_and_scores(seeded: tuple[Any, list[dict[str,
     source = DynamoProgressSource(table)
     read = list(source.branch_registrations("montreal"))
     assert read, "the seed puts registrations in Montréal"
-    assert all(set(item) <= set(REGISTRATION_FIELDS) for item in read)
+    assert all(set(item) <= {*REGISTRATION_FIELDS, *COACHING_FIELDS} for item in read)
+    assert any(item.get("coaching_first_meeting_on") for item in read)
     linked = source.assessments([str(item["reference"]) for item in read])
     assert all(set(a) <= set(ASSESSMENT_FIELDS) for group in linked.values() for a in group)
 
@@ -83,6 +85,7 @@ def test_recount_queries_only_codes_and_scores(seeded: tuple[Any, list[dict[str,
         # Each read names what it may return: never a name, an address or an answer.
         assert set(call["ExpressionAttributeNames"].values()) <= {
             *REGISTRATION_FIELDS,
+            *COACHING_FIELDS,
             *ASSESSMENT_FIELDS,
             "gsi1pk",
             "gsi1sk",
@@ -107,3 +110,35 @@ def test_command_writes_a_snapshot_and_an_audit_record(
         FilterExpression="begins_with(pk, :a)", ExpressionAttributeValues={":a": "AUDIT#"}
     )
     assert [item["action"] for item in audits["Items"]] == ["progress-recount"]
+
+
+def test_the_public_coached_are_the_staff_funnels_coached(
+    seeded: tuple[Any, list[dict[str, Any]]],
+) -> None:
+    """One definition: coached is a recorded first meeting, for the page and for the staff
+    summary alike (and not "has an assessment", as before coaching was recorded)."""
+    from datetime import date
+
+    from staff import summary
+
+    table, items = seeded
+    content = load_content(DATA)
+    counted = recount(DynamoProgressSource(table), content, NOW)
+    store = DynamoStaffStore(TABLE, region=REGION)
+    registrations, linked = summary.collect(
+        store, content, date(2020, 1, 1), date(2030, 12, 31), now=NOW
+    )
+    funnel = summary.summarise(registrations, linked, content).funnel_by_region
+    assert {code: n for code, n in counted.coached.items() if n} == {
+        code: stages["coached"] for code, stages in funnel.items() if stages["coached"]
+    }
+    # The seeded coaching is there, and not the same group as the assessed.
+    met = {
+        str(item["reference"])
+        for item in items
+        if item.get("coaching_first_meeting_on")
+        and item.get("kind") == "registration"
+        and item.get("status") != "possible_duplicate"
+    }
+    assert sum(counted.coached.values()) == len(met) > 0
+    assert counted.coached != counted.assessed

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from datetime import UTC, datetime
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -61,7 +62,8 @@ class Tables(HTMLParser):
 
 def population() -> list[Business]:
     """Montréal large; Laval 12 (shown, but hidden with 03 so that 03's 4 cannot be
-    derived); Nord-du-Québec 3; Montérégie where every business was coached."""
+    derived); Nord-du-Québec 3; Montérégie where every business was coached (and
+    assessed: the coached here are the assessed)."""
     businesses: list[Business] = []
 
     def add(region: str, count: int, coached: int, twice: int = 0) -> None:
@@ -76,6 +78,7 @@ def population() -> list[Business]:
                         {"online_presence": 40 + 10 * i, "ecommerce": 30 + 20 * i}
                         for i in range(taken)
                     ),
+                    coached=n < coached,
                 )
             )
 
@@ -150,6 +153,9 @@ def test_page_csv_and_json_agree(numbers_site: Path) -> None:
         shown = maturity[1][1]
         assert shown.replace(",", ".") == f"{t0:.1f}", lang
         assert "30 novembre 2026" in html if lang == "fr" else "November 30, 2026" in html
+        # The file's data dictionary is the page's.
+        for definition in document["definitions"].values():
+            assert escape(definition[lang], quote=False) in html, definition[lang]
 
 
 def test_suppressed_figures_never_appear(numbers_site: Path) -> None:

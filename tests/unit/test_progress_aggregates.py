@@ -37,6 +37,9 @@ def businesses(draw: st.DrawFn, max_size: int = 400) -> list[Business]:
                 assessments=tuple(
                     {d: rng.randint(0, 100) for d in DIMENSIONS} for _ in range(taken)
                 ),
+                # Coached (a first meeting recorded) is drawn apart from the assessments: a
+                # business may be coached without one, or assessed and never coached.
+                coached=rng.random() < 0.5,
             )
         )
     return result
@@ -84,6 +87,30 @@ def derived_groups(figures: dict[str, Any]) -> list[tuple[str, int]]:
             groups.append((name, value))
     if t0 is not None and t1 is not None:
         groups.append(("one assessment only", t0 - t1))
+    if t0 is not None and total["registrations"] is not None:
+        # T0 counts the assessed businesses: the rest of the registrations are a group too.
+        groups.append(("total.not assessed", total["registrations"] - t0))
+    return groups
+
+
+def assessed_groups(figures: dict[str, Any], population: list[Business]) -> list[tuple[str, int]]:
+    """The groups an assessment count bounds: a region's shown assessments tell how many of
+    its businesses were assessed at most (and, with its registrations, not assessed at
+    least); the total minus the shown regions does the same for the hidden ones."""
+    assessed = Counter(b.region for b in population if b.assessed)
+    registered = Counter(b.region for b in population)
+    groups: list[tuple[str, int]] = []
+    hidden = [row["code"] for row in figures["regions"] if row["assessments"] is None]
+    for row in figures["regions"]:
+        if row["assessments"] is not None:
+            code = row["code"]
+            groups.append((f"{code}.assessed", assessed[code]))
+            groups.append((f"{code}.not assessed", registered[code] - assessed[code]))
+    if figures["total"]["assessments"] is not None and hidden:
+        groups.append(("hidden regions.assessed", sum(assessed[c] for c in hidden)))
+        groups.append(
+            ("hidden regions.not assessed", sum(registered[c] - assessed[c] for c in hidden))
+        )
     return groups
 
 
@@ -92,6 +119,8 @@ def derived_groups(figures: dict[str, Any]) -> list[tuple[str, int]]:
 def test_no_group_below_k_is_published_or_derivable(population: list[Business], k: int) -> None:
     figures = published(population, k)
     small = [(name, value) for name, value in derived_groups(figures) if value < k]
+    assert not small, small
+    small = [(name, value) for name, value in assessed_groups(figures, population) if value < k]
     assert not small, small
     # Averages only over groups of at least k.
     for moment in ("t0", "t1"):
@@ -106,15 +135,22 @@ def test_what_is_published_is_true(population: list[Business], k: int) -> None:
     figures = published(population, k)
     true_registrations = Counter(b.region for b in population)
     true_coached = Counter(b.region for b in population if b.coached)
+    true_assessments = Counter()
+    for b in population:
+        true_assessments[b.region] += len(b.assessments)
     for row in figures["regions"]:
         assert row["registrations"] in (None, true_registrations[row["code"]])
         assert row["coached"] in (None, true_coached[row["code"]])
+        assert row["assessments"] in (None, true_assessments[row["code"]])
     assert figures["total"]["registrations"] in (None, len(population))
     assert figures["total"]["coached"] in (None, sum(true_coached.values()))
+    assert figures["total"]["assessments"] in (None, sum(true_assessments.values()))
     t0 = figures["maturity"]["t0"]
     if t0["businesses"] is not None:
-        coached = [b for b in population if b.coached]
-        expected = sum(b.assessments[0]["payments"] for b in coached) / len(coached)
+        # T0: every assessed business's first assessment, coached or not.
+        assessed = [b for b in population if b.assessed]
+        assert t0["businesses"] == len(assessed)
+        expected = sum(b.assessments[0]["payments"] for b in assessed) / len(assessed)
         assert t0["dimensions"]["payments"] == round(expected, 1)
 
 
@@ -166,11 +202,12 @@ def test_random_inserts_and_erasures_equal_a_recount(
     population: list[Business], data: st.DataObject
 ) -> None:
     """What a stream consumer would do: add each new business, remove an erased one, and
-    replace a business whose assessments changed (remove its old state, add the new)."""
+    replace a business whose assessments or coaching changed (remove its old state, add the
+    new)."""
     live: dict[str, Business] = {}
     running = Tally()
     for business in population:
-        action = data.draw(st.sampled_from(["insert", "insert", "erase", "reassess"]))
+        action = data.draw(st.sampled_from(["insert", "insert", "erase", "reassess", "coach"]))
         if action == "erase" and live:
             victim = live.pop(data.draw(st.sampled_from(sorted(live))))
             running.remove(victim)
@@ -178,8 +215,20 @@ def test_random_inserts_and_erasures_equal_a_recount(
             reference = data.draw(st.sampled_from(sorted(live)))
             old = live[reference]
             new = Business(
-                old.reference, old.region, old.branch, (*old.assessments, data.draw(scores))
+                old.reference,
+                old.region,
+                old.branch,
+                (*old.assessments, data.draw(scores)),
+                old.coached,
             )
+            running.remove(old)
+            running.add(new)
+            live[reference] = new
+        elif action == "coach" and live:
+            # A branch records a first meeting (the registration item changes).
+            reference = data.draw(st.sampled_from(sorted(live)))
+            old = live[reference]
+            new = Business(old.reference, old.region, old.branch, old.assessments, coached=True)
             running.remove(old)
             running.add(new)
             live[reference] = new

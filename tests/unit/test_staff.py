@@ -6,14 +6,18 @@ import csv
 import hashlib
 import io
 import json
+import random
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import funnel_population
 import pytest
 from forms_api import keys
-from staff import cli, exports, privacy, summary
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from staff import cli, coaching, exports, privacy, summary
 from staff.content import load_content
 from staff.memory import MemoryStaffStore
 
@@ -479,3 +483,102 @@ def test_cli_mail_refused_lists_a_months_refusals_without_addresses(
     out = capsys.readouterr().out
     assert "AAAA2222  merchant  mauricie  MessageRejected" in out
     assert "BBBB3333" not in out and "1 courriel(s) refusé(s)" in out
+
+
+# --- The coaching funnel -------------------------------------------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32), count=st.integers(0, 120))
+def test_the_funnel_matches_a_recount_of_a_random_population(seed: int, count: int) -> None:
+    planned = funnel_population.plan(random.Random(seed), count)  # noqa: S311 - a test population
+    store = MemoryStaffStore(funnel_population.items(planned))
+    registrations, linked = summary.collect(store, CONTENT, date(2026, 1, 1), date(2026, 12, 31))
+    document = summary.to_document(summary.summarise(registrations, linked, CONTENT))
+    assert document["funnel"] == funnel_population.expected(planned)
+
+
+def test_reassessed_needs_two_assessments_the_latest_after_the_first_meeting() -> None:
+    base = registration("AAAA2222", coaching_first_meeting_on="2026-11-15")
+
+    def reached(*days: str) -> set[str]:
+        linked = [{"sk": f"ASM#{day}T10:00:00Z#x{n}"} for n, day in enumerate(days)]
+        return set(summary.stages(base, linked))
+
+    assert reached() == {"registered", "coached"}
+    # One assessment, even after the meeting, is the starting point (T0).
+    assert reached("2026-11-20") == {"registered", "assessed", "coached"}
+    # Taken during the first meeting, then before: not a reassessment after coaching began.
+    assert "reassessed" not in reached("2026-11-01", "2026-11-15")
+    assert "reassessed" in reached("2026-11-01", "2026-11-16")
+    assert "reassessed" in reached("2026-11-20", "2026-12-20")
+    # Not coached: never reassessed, however many assessments.
+    uncoached = registration("BBBB3333")
+    linked = [{"sk": "ASM#2026-11-01T10:00:00Z#a"}, {"sk": "ASM#2026-12-01T10:00:00Z#b"}]
+    assert set(summary.stages(uncoached, linked)) == {"registered", "assessed"}
+    assert summary.stages(registration("CCCC4444", kind="waitlist"), linked) == frozenset()
+
+
+def test_the_summary_prints_the_funnel_per_branch_and_region() -> None:
+    store = MemoryStaffStore(
+        [
+            registration("AAAA2222", coaching_first_meeting_on="2026-11-12"),
+            assessment("AAAA2222", "2026-11-11T10:00:00Z", "starting"),
+            assessment("AAAA2222", "2026-12-01T10:00:00Z", "developing"),
+            registration("DDDD5555", branch="montreal", region="06"),
+        ]
+    )
+    registrations, linked = summary.collect(store, CONTENT, date(2026, 1, 1), date(2026, 12, 31))
+    text = summary.render_text(summary.summarise(registrations, linked, CONTENT), CONTENT)
+    funnel = text[text.index("Parcours / Funnel") :].splitlines()
+    assert funnel[1].split() == ["inscrits", "bilan", "accomp.", "rebilan"]
+    assert funnel[2].split() == ["registered", "assessed", "coached", "reassessed"]
+    lines = {line[:47].strip(): line[47:].split() for line in funnel[3:] if line.startswith("  ")}
+    assert lines["ÉEQ – Mauricie"] == ["1", "1", "1", "1"]
+    assert lines["ÉEQ – Montréal (centre principal)"] == ["1", "0", "0", "0"]
+    assert lines["04 Mauricie"] == ["1", "1", "1", "1"]
+    assert lines["Total"] == ["2", "1", "1", "1"]
+    # Without the assessments read, their stages are unknown, not zero.
+    unread = summary.render_text(summary.summarise(registrations, None, CONTENT), CONTENT)
+    assert "—" in unread[unread.index("Parcours / Funnel") :]
+
+
+# --- Coaching steps (the rules; the command on moto: tests/integration) -----------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"), [("6", Decimal(6)), ("4,5", Decimal("4.5")), ("0.25", Decimal("0.25"))]
+)
+def test_hours_accept_french_decimals_in_quarter_hours(typed: str, stored: Decimal) -> None:
+    assert coaching.parse_hours(typed) == stored
+
+
+@pytest.mark.parametrize("typed", ["-1", "1001", "1.1", "six", "inf", ""])
+def test_hours_refuse_what_is_not_quarter_hours_from_0_to_1000(typed: str) -> None:
+    with pytest.raises(coaching.CoachingRefused, match=r"Heures invalides.*Invalid hours"):
+        coaching.parse_hours(typed)
+
+
+def test_a_callback_list_entry_has_no_coaching() -> None:
+    store = MemoryStaffStore([registration("VNB-AAAA-2222", kind="waitlist", phase="waitlist")])
+    change = coaching.CoachingChange(steps={"contacted": date(2026, 11, 20)})
+    with pytest.raises(coaching.CoachingRefused, match="callback-list entry"):
+        coaching.record(store, "VNB-AAAA-2222", change, datetime(2026, 11, 30, tzinfo=UTC))
+    assert store.audits == []
+
+
+def test_the_command_finds_a_reference_however_it_is_typed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    store = MemoryStaffStore([registration("VNB-7K3F-9Q2M")])
+    argv = ["coaching", "vnb 7k3f 9q2m", "--step", "contacted", "--date", "2026-11-20"]
+    assert cli.main(argv, lambda _args: store) == 0
+    assert store.items[("REG#VNB-7K3F-9Q2M", "REG")]["coaching_contacted_on"] == "2026-11-20"
+    [audit] = store.audits
+    assert (audit["action"], audit["changes"], audit["branch"]) == (
+        "coaching",
+        "contacted",
+        "mauricie",
+    )
+    assert "7K3F" not in json.dumps(audit, default=str)
+    assert "VNB-7K3F-9Q2M (mauricie)" in capsys.readouterr().out

@@ -1,9 +1,13 @@
-"""DynamoDB stream → e-mails: the merchant's confirmation and the branch's notice.
+"""DynamoDB stream → e-mails: the merchant's confirmation and the branch's notice of a new
+registration, and the branch's short notice of each assessment linked to a registration
+(its level and three weakest dimensions: the registration's notice usually goes out
+before the merchant takes the assessment).
 
 Runs after the registration is durably stored, so an e-mail outage never loses
 or blocks one. Each mail is its own step, sent or given up on by itself:
-- sent at most once per (reference, recipient kind) while its idempotency record
-  lives (24 h, the stream's retention): a retried batch does not re-send what went out;
+- sent at most once per (reference, recipient kind) — per (reference, assessment) for an
+  assessment's notice — while its idempotency record lives (24 h, the stream's
+  retention): a retried batch does not re-send what went out;
 - a merchant's mail goes out only while its address has had fewer than
   `merchant_mails_per_day` mails today (`mail_ledger`): the form cannot make the
   program's address write to a stranger hundreds of times;
@@ -51,7 +55,15 @@ from content_model import cached_content
 
 from forms_api import keys
 from forms_api.mail_ledger import DynamoMailLedger, MailLedger
-from forms_api.mailer import Mail, MailNotSent, MailRefused, SesMailer, mails_for
+from forms_api.mailer import (
+    Mail,
+    MailNotSent,
+    MailRefused,
+    SesMailer,
+    assessment_notice,
+    mails_for,
+)
+from forms_api.notice_lookup import DynamoRegistrationLookup, RegistrationLookup
 from forms_api.notifier_settings import get_notifier_settings
 
 logger = Logger()
@@ -81,6 +93,11 @@ def get_ledger() -> MailLedger:
         count_ttl_seconds=settings.mail_count_ttl_seconds,
         refusal_days=settings.refusal_days,
     )
+
+
+@lru_cache(maxsize=1)
+def get_lookup() -> RegistrationLookup:
+    return DynamoRegistrationLookup(get_notifier_settings().table_name)
 
 
 def deliver(message: dict[str, Any]) -> dict[str, str]:
@@ -117,7 +134,7 @@ def get_deliver_once() -> Any:
 
 def reset() -> None:
     """Forget the settings and clients (tests start moto first, then call this)."""
-    for cache in (get_notifier_settings, get_mailer, get_ledger, get_deliver_once):
+    for cache in (get_notifier_settings, get_mailer, get_ledger, get_deliver_once, get_lookup):
         cache.cache_clear()
 
 
@@ -148,15 +165,22 @@ def notify(registration: dict[str, Any]) -> dict[str, str]:
     log = {"reference": registration.get("reference"), "branch": registration.get("branch")}
     if not any(mail.purpose == "branch" for mail in mails):
         logger.warning("No notice address for this branch: fill branches.yml", extra=log)
+    return _send([(f"{mail.reference}#{mail.purpose}", mail) for mail in mails], registration, log)
+
+
+def _send(
+    keyed: list[tuple[str, Mail]], registration: dict[str, Any], log: dict[str, Any]
+) -> dict[str, str]:
+    """Send each mail once under its idempotency key; a permanent refusal is recorded
+    against `registration` (reference, branch, created_at, expires_at). Raises the first
+    other failure once every mail was tried."""
     deliver_once = get_deliver_once()
     outcomes: dict[str, str] = {}
     failure: Exception | None = None
-    for mail in mails:
+    for key, mail in keyed:
         extra = {**log, "purpose": mail.purpose}
         try:
-            result = deliver_once(
-                message={"key": f"{mail.reference}#{mail.purpose}", "mail": asdict(mail)}
-            )
+            result = deliver_once(message={"key": key, "mail": asdict(mail)})
         except MailRefused as error:
             get_ledger().record_refusal(registration, mail.purpose, error.code, now())
             _count("mail_refused")
@@ -181,15 +205,47 @@ def notify(registration: dict[str, Any]) -> dict[str, str]:
     return outcomes
 
 
+def notify_assessment(assessment: dict[str, Any]) -> dict[str, str]:
+    """The branch's notice of a newly linked assessment: level and three weakest
+    dimensions, read from the image's codes and scores (never its answers)."""
+    settings = get_notifier_settings()
+    content = cached_content(settings.content_data_dir)
+    sort_key = str(assessment.get("sk", ""))
+    reference = str(
+        assessment.get("reference") or keys.reference_of(str(assessment.get("pk", ""))) or ""
+    )
+    log = {"reference": reference, "purpose": "assessment"}
+    registration = get_lookup().notice_fields(reference) if reference else None
+    if registration is None:
+        logger.warning("Assessment linked to no stored registration: no notice", extra=log)
+        return {}
+    log["branch"] = registration.get("branch", "")
+    mail = assessment_notice(assessment, registration, content, settings.branch_notice_fallback)
+    if mail is None:
+        logger.warning(
+            "No notice for this assessment (no scores, or no address for the branch)", extra=log
+        )
+        return {}
+    refusal_of = {
+        "reference": reference,
+        "branch": registration.get("branch", ""),
+        "created_at": registration.get("created_at", ""),
+        "expires_at": assessment.get("expires_at"),
+    }
+    # One notice per assessment: a T1 after the coaching is news too.
+    return _send([(f"{reference}#assessment#{sort_key}", mail)], refusal_of, log)
+
+
 def record_handler(record: DynamoDBRecord) -> None:
-    # The event source filter already keeps new registration items only; this
-    # guard keeps a widened filter from mailing on updates or other items.
+    # The event source filter already keeps new registration and linked-assessment items
+    # only; this guard keeps a widened filter from mailing on updates or other items.
     if record.event_name != DynamoDBRecordEventName.INSERT or record.dynamodb is None:
         return
     image = record.dynamodb.new_image
-    if not keys.is_registration(image):
-        return
-    notify(image)
+    if keys.is_registration(image):
+        notify(image)
+    elif keys.is_linked_assessment(image):
+        notify_assessment(image)
 
 
 @metrics.log_metrics
