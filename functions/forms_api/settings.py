@@ -43,6 +43,8 @@ class Settings(BaseModel):
     form_token_seconds: int = 2 * 3600
     # How long the confirmation page's address and the e-mail confirmation link work.
     confirmation_seconds: int = 7 * 86400
+    # How long the link to a registration's results works (sent to its confirmed address).
+    results_link_seconds: int = 30 * 86400
 
 
 @lru_cache(maxsize=1)

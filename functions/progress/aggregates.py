@@ -53,6 +53,9 @@ class Business:
     branch: str
     assessments: tuple[Scores, ...] = ()
     """Per-dimension scores (0–100) of each linked assessment, oldest first."""
+    # Codes for the peers' medians (`progress.peers`); the figures here do not use them.
+    sector: str | None = None
+    employees: int | None = None
 
     @property
     def coached(self) -> bool:

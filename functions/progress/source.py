@@ -19,7 +19,17 @@ from forms_api import keys
 Item = dict[str, Any]
 
 # What the recount may read of a registration, and of an assessment.
-REGISTRATION_FIELDS = ("reference", "region", "branch", "kind", "status", "expires_at")
+# Sector and head count: codes and a number, for the peers' groups (`progress.peers`).
+REGISTRATION_FIELDS = (
+    "reference",
+    "region",
+    "branch",
+    "kind",
+    "status",
+    "expires_at",
+    "sector",
+    "employees",
+)
 ASSESSMENT_FIELDS = ("sk", "scores", "expires_at")
 # Every registration ever made: gsi1sk is `<created_at>#<ref>`.
 ALL_TIME = keys.branch_range("0000-01-01", "9999-12-31")
