@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cached_property
+from itertools import pairwise
 from string import Template
 from typing import Annotated, Any, Literal
 
@@ -178,7 +179,7 @@ class OpenData(_Model):
     @model_validator(mode="after")
     def _bands_do_not_overlap(self) -> OpenData:
         bands = sorted(self.size_bands, key=lambda band: band.min)
-        for before, after in zip(bands, bands[1:], strict=False):
+        for before, after in pairwise(bands):
             if after.min <= before.max:
                 raise ValueError(f"size bands {before.code} and {after.code} overlap")
         if len({band.code for band in bands}) != len(bands):

@@ -267,7 +267,9 @@ class DynamoProgramRepository:
             email_hash=keys.email_hash(email) if email else "",
         )
 
-    def linked_assessments(self, reference: str, limit: int | None = None) -> list[StoredAssessment]:
+    def linked_assessments(
+        self, reference: str, limit: int | None = None
+    ) -> list[StoredAssessment]:
         """A registration's assessments, oldest first (T0 first); `limit`: the first ones
         only (one Query, in the registration's own partition)."""
         names = {"#pk": "pk", "#sk": "sk", "#c": "created_at", "#sc": "scores", "#s": "score"}

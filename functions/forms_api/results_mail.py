@@ -1,4 +1,4 @@
-""""Send me my result by e-mail": the request the assessment function stores, and the mail
+""" "Send me my result by e-mail": the request the assessment function stores, and the mail
 the notifier makes of it.
 
 The path is the confirmation mail's: the API stores a request item (in the registration's
@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from string import Template
 from typing import Any
 
-from content_model import Content
+from content_model import Content, Language
 
 from forms_api import keys
 from forms_api.domain.models import StoredAssessment
@@ -62,10 +62,12 @@ def idempotency_key(request: Mapping[str, Any]) -> str:
     return f"{request['reference']}#{PURPOSE}#{request['sk']}"
 
 
-def compose(request: Mapping[str, Any], content: Content, to: str, site_url: str, results_url: str) -> Mail:
+def compose(
+    request: Mapping[str, Any], content: Content, to: str, site_url: str, results_url: str
+) -> Mail:
     """The mail, in the language of the page it was asked from: levels and scores in the
     content's own words, the signed link. Nothing the visitor typed."""
-    lang = "en" if request.get("language") == "en" else "fr"
+    lang: Language = "en" if request.get("language") == "en" else "fr"
     scores = {str(d): int(v) for d, v in (request.get("scores") or {}).items()}
     questionnaire = content.questionnaire
     overall = int(request.get("score", 0))

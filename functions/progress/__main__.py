@@ -131,15 +131,13 @@ def run_peers(args: argparse.Namespace) -> int:
         document = refresh_peers(source, store.table, content, now)
         from staff.audit import record
 
-        groups = sum(len(found) for found in document["groups"].values())
-        record(store, "progress-peers", groups)
+        record(store, "progress-peers", sum(len(g) for g in document["groups"].values()))
     else:
         document = businesses_document(source, content, now)
     if args.out is not None:
         write_snapshot(document, args.out)
-    groups = {kind: len(found) for kind, found in document["groups"].items()}
     seconds = time.perf_counter() - started
-    shown = ", ".join(f"{kind} {count}" for kind, count in groups.items())
+    shown = ", ".join(f"{kind} {len(found)}" for kind, found in document["groups"].items())
     print(f"pairs / peers (k={document['k']}) : {shown} groupes / groups, {seconds:.2f} s")
     return 0
 

@@ -187,8 +187,14 @@ def test_template_retries_filters_and_keeps_failures() -> None:
     assert source["DestinationConfig"]["OnFailure"]["Destination"] == {
         "Fn::GetAtt": "NotifierDeadLetterQueue.Arn"
     }
-    [pattern] = [json.loads(f["Pattern"]) for f in source["FilterCriteria"]["Filters"]]
-    assert pattern == {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"sk": {"S": ["REG"]}}}}
+    patterns = [json.loads(f["Pattern"]) for f in source["FilterCriteria"]["Filters"]]
+    assert patterns == [
+        {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"sk": {"S": ["REG"]}}}},
+        {
+            "eventName": ["INSERT"],
+            "dynamodb": {"NewImage": {"sk": {"S": [{"prefix": keys.RESULTS_MAIL_PREFIX}]}}},
+        },
+    ]
     assert notifier["Role"] == {"Fn::GetAtt": "NotifierFunctionRole.Arn"}
     role = load_template()["Resources"]["NotifierFunctionRole"]["Properties"]
     statements = role["Policies"][0]["PolicyDocument"]["Statement"]
@@ -212,7 +218,17 @@ def test_template_lets_the_notifier_update_its_counters_and_refusals_only() -> N
     on_program_table = [
         s for s in statements if s["Resource"] == {"Fn::GetAtt": "ProgramTable.Arn"}
     ]
-    [counters] = on_program_table
+    [counters, address] = on_program_table
+    # "Send me my result": one registration's address and status, nothing else.
+    assert address["Action"] == "dynamodb:GetItem"
+    assert address["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["REG#*"]
+    assert address["Condition"]["ForAllValues:StringEquals"]["dynamodb:Attributes"] == [
+        "pk",
+        "sk",
+        "email",
+        "status",
+    ]
+    assert address["Condition"]["StringEqualsIfExists"]["dynamodb:Select"] == "SPECIFIC_ATTRIBUTES"
     assert counters["Action"] == "dynamodb:UpdateItem"
     spaces = counters["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
     assert spaces == ["MAILCOUNT#*", "MAILREFUSED#*"]

@@ -30,6 +30,8 @@ def clear_forms_caches() -> None:
 
     registration.register_once.reset()
     assessment.assess_once.reset()
+    assessment.reset_peers_cache()
+    assessment.mail_ledger.cache_clear()
 
 
 def set_phase(data_dir: Path, phase: str) -> None:

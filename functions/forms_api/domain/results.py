@@ -35,7 +35,9 @@ def changes(
 ) -> list[Change]:
     """Each dimension scored both times, in the questionnaire's order (a dimension added
     since T0 has no "before")."""
-    return [Change(d, int(first[d]), int(current[d])) for d in dimensions if d in first and d in current]
+    return [
+        Change(d, int(first[d]), int(current[d])) for d in dimensions if d in first and d in current
+    ]
 
 
 def improved(found: Sequence[Change]) -> list[Change]:
@@ -51,7 +53,9 @@ class PeerComparison:
     """(dimension, the business's score, each group's median or None)."""
 
 
-def peer_codes(content: Content, region: str, sector: str | None, employees: int | None) -> dict[str, str | None]:
+def peer_codes(
+    content: Content, region: str, sector: str | None, employees: int | None
+) -> dict[str, str | None]:
     return {
         "region": region or None,
         "sector": sector,

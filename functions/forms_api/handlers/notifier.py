@@ -207,7 +207,9 @@ def notify_results(request: dict[str, Any]) -> str:
     try:
         result = get_deliver_once()(message=message)
     except MailRefused as error:
-        get_ledger().record_refusal({"reference": reference}, results_mail.PURPOSE, error.code, now())
+        get_ledger().record_refusal(
+            {"reference": reference}, results_mail.PURPOSE, error.code, now()
+        )
         _count("mail_refused")
         logger.error(
             "E-mail refused by SES for good: recorded, not retried",
