@@ -32,7 +32,9 @@ REQUEST_SECONDS = 2 * 86400
 
 
 def _iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    # To the microsecond: two presses in one second are two requests (the second finds the
+    # first and is not stored), while a retry of the same write is the same item.
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def request_item(

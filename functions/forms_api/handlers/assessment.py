@@ -338,18 +338,21 @@ def get_result() -> Response[Any]:
     return _result_page(data, lang, stored, claims, notice)
 
 
-def _verified(token: str, purpose: str) -> tuple[dict[str, Any] | None, str]:
+def _verified(token: str, purpose: str) -> tuple[dict[str, Any] | None, str, str | None]:
+    """(the claims or None, the problem code, the language the link was made in: an expired
+    link's page is still in its language)."""
     try:
-        return tokens.verify(signing_keys(), token, purpose, int(runtime.now().timestamp())), ""
-    except tokens.TokenExpired:
-        return None, "link_expired"
+        claims = tokens.verify(signing_keys(), token, purpose, int(runtime.now().timestamp()))
+    except tokens.TokenExpired as expired:
+        return None, "link_expired", str(expired.claims.get("l") or "") or None
     except tokens.TokenInvalid:
-        return None, "link_invalid"
+        return None, "link_invalid", None
+    return claims, "", str(claims.get("l") or "") or None
 
 
-def _language(claims: dict[str, Any] | None, chosen: str | None = None) -> str:
-    if claims and claims.get("l") in ("fr", "en"):
-        return str(claims["l"])
+def _language(made_in: str | None, chosen: str | None = None) -> str:
+    if made_in in ("fr", "en"):
+        return str(made_in)
     if chosen in ("fr", "en"):
         return str(chosen)
     value = app.current_event.get_query_string_value("lang")
@@ -380,8 +383,8 @@ def _language(claims: dict[str, Any] | None, chosen: str | None = None) -> str:
 )
 def post_result_mail(body: ResultMailRequest) -> Response[Any]:
     event = app.current_event.raw_event
-    claims, problem = _verified(body.token, MAIL)
-    lang = _language(claims, body.language)
+    claims, problem, made_in = _verified(body.token, MAIL)
+    lang = _language(made_in, body.language)
     if claims is None:
         runtime.count(FORM, problem)
         if request.is_form_post(event):
@@ -466,8 +469,8 @@ def _result_path_for(key: keys.Key, lang: str) -> str:
 def get_results() -> Response[Any]:
     data = runtime.program_data()
     token = app.current_event.get_query_string_value("token") or ""
-    claims, problem = _verified(token, links.RESULTS)
-    lang = _language(claims)
+    claims, problem, made_in = _verified(token, links.RESULTS)
+    lang = _language(made_in)
     view = get_repository().registration_view(str(claims["r"])) if claims else None
     if claims is None or view is None:
         runtime.count(FORM, problem or "link_invalid")
