@@ -14,6 +14,9 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 CONTENT_DATA = REPO / "content" / "data"
 TABLES = {"ProgramTable": "test-program", "IdempotencyTable": "test-idempotency"}
+# The browser tests' local mode signs with this key, so a test can sign the links only an
+# e-mail would carry (the results link): `tests/e2e/conftest.py`.
+LOCALDEV_SIGNING_KEY = "e2e-local-signing-key"
 
 
 def clear_forms_caches() -> None:
