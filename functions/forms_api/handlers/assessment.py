@@ -320,14 +320,8 @@ def reset_peers_cache() -> None:
 def get_result() -> Response[Any]:
     data = runtime.program_data()
     token = app.current_event.get_query_string_value("token") or ""
-    code = ""
-    try:
-        claims = tokens.verify(signing_keys(), token, RESULT, int(runtime.now().timestamp()))
-    except tokens.TokenExpired:
-        claims, code = None, "link_expired"
-    except tokens.TokenInvalid:
-        claims, code = None, "link_invalid"
-    lang = str(claims.get("l", "fr")) if claims else "fr"
+    claims, code, made_in = _verified(token, RESULT)
+    lang = _language(made_in)
     stored = None
     if claims is not None:
         stored = get_repository().assessment_scores({"pk": claims["pk"], "sk": claims["sk"]})
