@@ -473,3 +473,25 @@ def test_an_erased_registration_has_no_results_page(dynamodb: Any, forms_env: Pa
     )
     gone = assess(get_event("/assessments/results", {"token": token}))
     assert gone["statusCode"] == 400
+
+
+def test_a_busy_counter_is_a_503_retry_never_a_500(
+    dynamodb: Any, forms_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+    from forms_api.handlers import assessment
+
+    reference = registered()
+    fields = mail_form(result_page(forms_env, reference, 0, lang="en"))
+
+    def throttled(*_args: Any) -> bool:
+        raise ClientError(
+            {"Error": {"Code": "ThrottlingException"}, "ResponseMetadata": {"HTTPStatusCode": 400}},
+            "UpdateItem",
+        )
+
+    monkeypatch.setattr(assessment.mail_ledger(), "admit_hash", throttled)
+    answer = assess(form_event("/assessments/mail", fields))
+    assert answer["statusCode"] == 503 and answer["headers"]["Retry-After"] == "5"
+    assert 'lang="en"' in answer["body"]
+    assert requests(dynamodb) == []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import asdict
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -416,9 +417,26 @@ def ask_for_results_mail(key: keys.Key, lang: str) -> str:
         score=int(stored.get("score", 0)),
     )
     item = results_mail.request_item(view.reference, assessment, lang, now)
-    if not mail_ledger().admit_hash(view.email_hash, results_mail.counted_as(item), now):
+    if not _admitted(view.email_hash, results_mail.counted_as(item), now):
         return "results_mail_limited"
     return "mail_sent" if repository.add_results_mail(item) else "mail_already"
+
+
+def _admitted(address_hash: str, counted: str, now: datetime) -> bool:
+    """The counter's answer; DynamoDB busy is the visitor's 503 ("retry"), as for any write."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from forms_api.domain.errors import StorageUnavailable
+    from forms_api.repository import is_configuration_error
+
+    try:
+        return mail_ledger().admit_hash(address_hash, counted, now)
+    except ClientError as error:
+        if is_configuration_error(error):
+            raise
+        raise StorageUnavailable() from error
+    except BotoCoreError as error:
+        raise StorageUnavailable() from error
 
 
 @lru_cache(maxsize=1)
