@@ -147,7 +147,7 @@ def test_t0_then_t1_without_javascript_show_before_now_peers_and_send_the_result
     expect(page.locator(".vnb-improved li")).to_have_count(len(DIMENSIONS))
     # Peers: the region and the size band are published, the sector is not.
     headers = page.locator("table[data-vnb-table=peers] thead th").all_inner_texts()
-    assert headers[2:] == ["Mauricie", "10 à 19 employés"]
+    assert headers[2:] == ["Mauricie", STRINGS["fr"]["form"]["peers_size"]]
     assert page.locator("table[data-vnb-table=peers] tbody tr").first.locator(
         "td"
     ).all_inner_texts() == [

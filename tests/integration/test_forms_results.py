@@ -201,8 +201,9 @@ def test_the_result_shows_the_published_groups_of_its_registration_only(
     page = result_page(forms_env, reference, -1)
     table = page["body"].split('data-vnb-table="peers"', 1)[1].split("</table>", 1)[0]
     headers = re.findall(r'<th scope="col">(.*?)</th>', table)
-    assert headers[2:] == ["Mauricie", "Vêtements, chaussures et accessoires"]
-    assert "10 à 19 employés" not in table and "99" not in table
+    assert headers[2:] == ["Mauricie", "Votre secteur"]
+    # Neither the sector nor the head count by name: a reference alone must not tell them.
+    assert "Vêtements" not in page["body"] and "Votre taille" not in table and "99" not in table
     assert re.search(r"<td>100</td><td>40</td><td>40</td>", table)
 
 

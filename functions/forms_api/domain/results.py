@@ -98,11 +98,13 @@ def compare_with_peers(
     return PeerComparison(groups=tuple(groups), rows=rows)
 
 
-def group_name(content: Content, kind: str, code: str, lang: str) -> str:
-    if kind == "size":
-        band = next(b for b in content.program.open_data.size_bands if b.code == code)
-        return band.name(lang)
-    return content.label("regions" if kind == "region" else "sectors", code, lang)
+def group_label(content: Content, kind: str, code: str, lang: str) -> str:
+    """A peer group's column heading. The region by name (the page already names the
+    registration's branch); the sector and the size band as "yours" only: whoever holds a
+    reference alone must not learn the business's sector or head count from this page."""
+    if kind == "region":
+        return content.label("regions", code, lang)
+    return content.strings_in(lang).form[f"peers_{kind}"]
 
 
 def summary_lines(content: Content, scores: Mapping[str, int], lang: str) -> list[str]:

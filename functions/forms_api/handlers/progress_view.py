@@ -14,7 +14,7 @@ from forms_api.domain.models import RegistrationView, StoredAssessment
 from forms_api.domain.results import (
     changes,
     compare_with_peers,
-    group_name,
+    group_label,
     improved,
     peer_codes,
 )
@@ -102,7 +102,7 @@ def peers_table(
     return {
         "shown": True,
         "as_of": str((stored or {}).get("as_of", ""))[:10],
-        "groups": [group_name(data, kind, code, lang) for kind, code in comparison.groups],
+        "groups": [group_label(data, kind, code, lang) for kind, code in comparison.groups],
         "rows": [
             {
                 "name": names[dimension],
