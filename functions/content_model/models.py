@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cached_property
+from itertools import pairwise
 from string import Template
 from typing import Annotated, Any, Literal
 
@@ -144,11 +145,46 @@ class Faq(_Model):
     franchises: Text
 
 
+class SizeBand(_Model):
+    code: Annotated[str, Field(pattern=r"^[0-9]+-[0-9]+$")]
+    min: int = Field(ge=0)
+    max: int = Field(ge=0)
+    name_fr: NonEmpty
+    name_en: NonEmpty
+
+    def name(self, lang: str) -> str:
+        return self.name_en if lang == "en" else self.name_fr
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SizeBand:
+        if self.max < self.min:
+            raise ValueError(f"size band {self.code}: max below min")
+        return self
+
+
 class OpenData(_Model):
     """The public figures (« Le programme en chiffres »): each one counts at least `k`
     businesses, or it is not published (docs/decisions/2026-12-01-program-in-numbers.md)."""
 
     k: int = Field(default=10, ge=2)
+    # Employee-count bands the assessment result compares a business with (its peers).
+    size_bands: tuple[SizeBand, ...] = ()
+
+    def size_band(self, employees: int | None) -> str | None:
+        """The code of the band holding this head count; None: unknown or in no band."""
+        if employees is None:
+            return None
+        return next((b.code for b in self.size_bands if b.min <= employees <= b.max), None)
+
+    @model_validator(mode="after")
+    def _bands_do_not_overlap(self) -> OpenData:
+        bands = sorted(self.size_bands, key=lambda band: band.min)
+        for before, after in pairwise(bands):
+            if after.min <= before.max:
+                raise ValueError(f"size bands {before.code} and {after.code} overlap")
+        if len({band.code for band in bands}) != len(bands):
+            raise ValueError("size band codes repeat")
+        return self
 
 
 class Program(_Model):
@@ -416,6 +452,11 @@ MAIL_PLACEHOLDERS: dict[str, frozenset[str]] = {
             "taken_at",
             "created_date",
         }
+    ),
+    # "Send me my result": levels and scores as the content's words, the signed link to the
+    # registration's results; never an answer or anything typed.
+    "results": frozenset(
+        {"reference", "assessed_on", "overall", "summary", "results_url", "link_days", "site_url"}
     ),
 }
 

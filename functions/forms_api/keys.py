@@ -11,6 +11,8 @@ Access patterns, none needing a Scan:
   a "check your answers" draft    pk=DRAFT#<id>    sk=DRAFT  (two hours, TTL)
   merchant mails to one address   pk=MAILCOUNT#<sha256 of the address>#<yyyy-mm-dd>  sk=MAILCOUNT
   mails SES refused for good      pk=MAILREFUSED#<yyyy-mm of the registration>  sk=<ref>#<purpose>
+  "send me my results" requests   pk=REG#<ref>     sk=MAILREQ#<yyyy-mm-dd>#<assessment id>
+  the peers' medians (one item)   pk=AGG#peers     sk=AGG
 
 A registration's coaching steps have no key of their own: they are attributes of the
 registration item (`COACHING_ATTRIBUTES`), so the branch index, the retention (TTL) and a
@@ -39,6 +41,9 @@ DRAFT_PREFIX = "DRAFT#"
 MAIL_COUNT_PREFIX = "MAILCOUNT#"
 MAIL_COUNT_SORT = "MAILCOUNT"
 MAIL_REFUSED_PREFIX = "MAILREFUSED#"
+RESULTS_MAIL_PREFIX = "MAILREQ#"
+AGGREGATE_PREFIX = "AGG#"
+AGGREGATE_SORT = "AGG"
 BRANCH_INDEX = "gsi1"
 EMAIL_INDEX = "gsi2"
 
@@ -170,3 +175,25 @@ def mail_refused(created_at: str, reference: str, purpose: str) -> Key:
     """A mail SES refused for good (`purpose`: merchant or branch), under its registration's
     month, so staff list a month's refusals with one Query and erase one by its key."""
     return {"pk": mail_refused_partition(created_at[:7]), "sk": f"{reference}#{purpose}"}
+
+
+def results_mail(reference: str, day: str, assessment_id: str) -> Key:
+    """A merchant's request to receive an assessment's result by e-mail (`day` as
+    `YYYY-MM-DD`, UTC): in the registration's partition, so an erasure takes it too, and
+    one per assessment a day, so a double click or a reload sends one mail."""
+    return {
+        "pk": registration_partition(reference),
+        "sk": f"{RESULTS_MAIL_PREFIX}{day}#{assessment_id}",
+    }
+
+
+def is_results_mail(item: dict[str, object]) -> bool:
+    return str(item.get("pk", "")).startswith(REGISTRATION_PREFIX) and str(
+        item.get("sk", "")
+    ).startswith(RESULTS_MAIL_PREFIX)
+
+
+def peers() -> Key:
+    """The peers' medians per region, sector and size band (`progress.peer_refresh`):
+    one item, codes and medians only, read by the assessment result page."""
+    return {"pk": f"{AGGREGATE_PREFIX}peers", "sk": AGGREGATE_SORT}

@@ -14,6 +14,9 @@ from forms_api.signing import current_key
 
 API_PREFIX = "/api"
 EMAIL_CONFIRMATION = "registration-email"
+# The page listing a registration's assessment results: only ever sent by e-mail, to the
+# registration's confirmed address (never given for a reference alone).
+RESULTS = "assessment-results"
 
 
 def email_confirmation_token(reference: str, now: datetime) -> str:
@@ -31,3 +34,19 @@ def email_confirmation_token(reference: str, now: datetime) -> str:
 def email_confirmation_url(site_url: str, reference: str, now: datetime) -> str:
     token = email_confirmation_token(reference, now)
     return f"{site_url.rstrip('/')}{API_PREFIX}/registrations/confirm?token={token}"
+
+
+def results_token(reference: str, lang: str, now: datetime) -> str:
+    return tokens.sign(
+        current_key(),
+        RESULTS,
+        int(now.timestamp()),
+        get_settings().results_link_seconds,
+        r=reference,
+        l=lang,
+    )
+
+
+def results_url(site_url: str, reference: str, lang: str, now: datetime) -> str:
+    token = results_token(reference, lang, now)
+    return f"{site_url.rstrip('/')}{API_PREFIX}/assessments/results?token={token}"

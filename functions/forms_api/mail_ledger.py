@@ -1,5 +1,6 @@
 """What the notifier writes to the program table: the daily count of merchant mails per
-address, and the mails SES refused for good. The only boto3 user of the notifier besides
+address, and the mails SES refused for good; and the one thing it reads, a registration's
+confirmed address (for "send me my result"). The only boto3 user of the notifier besides
 the mailer; its client is created on first use so moto can start first.
 
 The count is a set of references under `MAILCOUNT#<sha256 of the address>#<day>`: a
@@ -15,6 +16,9 @@ from typing import Any, Protocol
 
 from forms_api import keys
 
+# A registration whose address was confirmed through its link (a possible duplicate was too).
+CONFIRMED_STATUSES = frozenset({"confirmed", "possible_duplicate"})
+
 
 class MailLedger(Protocol):
     def admit(self, email: str, reference: str, now: datetime) -> bool:
@@ -25,6 +29,10 @@ class MailLedger(Protocol):
         self, registration: dict[str, Any], purpose: str, code: str, now: datetime
     ) -> None:
         """Keep, for staff, that SES refused this mail for good (no address stored)."""
+        ...
+
+    def confirmed_address(self, reference: str) -> str | None:
+        """The registration's address if it is confirmed, else None (unconfirmed, erased)."""
         ...
 
 
@@ -52,7 +60,13 @@ class DynamoMailLedger:
         return self._client
 
     def admit(self, email: str, reference: str, now: datetime) -> bool:
-        key = keys.mail_count(email, now.strftime("%Y-%m-%d"))
+        return self.admit_hash(keys.email_hash(email), reference, now)
+
+    def admit_hash(self, address_hash: str, reference: str, now: datetime) -> bool:
+        """`admit` by the address's hash (what the assessment function holds). `reference`
+        is what is counted: a registration's reference, or one "send me my result" request
+        (`<reference>#results#<day>#<assessment>`), counted once however often it is asked."""
+        key = keys.mail_count_of_hash(address_hash, now.strftime("%Y-%m-%d"))
         try:
             self.client.update_item(
                 TableName=self._table_name,
@@ -100,3 +114,15 @@ class DynamoMailLedger:
                 ":expires": {"N": str(expires)},
             },
         )
+
+    def confirmed_address(self, reference: str) -> str | None:
+        response = self.client.get_item(
+            TableName=self._table_name,
+            Key={name: {"S": value} for name, value in keys.registration(reference).items()},
+            ProjectionExpression="#e, #s",
+            ExpressionAttributeNames={"#e": "email", "#s": "status"},
+        )
+        item = response.get("Item") or {}
+        email = item.get("email", {}).get("S")
+        status = item.get("status", {}).get("S", "")
+        return str(email) if email and status in CONFIRMED_STATUSES else None

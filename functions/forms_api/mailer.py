@@ -48,6 +48,9 @@ class Mail:
     to: tuple[str, ...]
     subject: str
     body: str
+    # What the address's daily count holds for this mail: the reference (a registration's
+    # mail), or one "send me my result" request (`results_mail.counted_as`).
+    count_as: str = ""
 
 
 def _text(value: Any) -> str:

@@ -19,7 +19,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from forms_api import keys
 from forms_api.domain.errors import ReferenceCollision, StorageUnavailable
-from forms_api.domain.models import Assessment, Registration, RegistrationView
+from forms_api.domain.models import (
+    Assessment,
+    Registration,
+    RegistrationView,
+    StoredAssessment,
+)
 from forms_api.domain.rules import iso_utc, mask_email
 from forms_api.settings import get_settings
 
@@ -93,6 +98,17 @@ def assessment_item(assessment: Assessment) -> dict[str, Any]:
     else:
         item.update(keys.lone_assessment(assessment.assessment_id))
     return item
+
+
+def _plain(value: Any) -> Any:
+    """Numbers as int (DynamoDB's Decimal), maps and lists inside too."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {str(key): _plain(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_plain(inner) for inner in value]
+    return value
 
 
 def _code(error: ClientError) -> str:
@@ -229,21 +245,82 @@ class DynamoProgramRepository:
         """What the confirmation pages show of a registration: codes and a masked address."""
         item = self._get(
             keys.registration(reference),
-            "reference, kind, branch, email, #language, #status, neq, expires_at",
+            "reference, kind, branch, email, #language, #status, neq, expires_at,"
+            " region, sector, employees",
         )
         if item is None:
             return None
         plain = {name: _deserializer.deserialize(value) for name, value in item.items()}
+        email = str(plain.get("email", ""))
         return RegistrationView(
             reference=str(plain["reference"]),
             kind=plain["kind"],
             branch=str(plain["branch"]),
-            masked_email=mask_email(str(plain.get("email", ""))),
+            masked_email=mask_email(email),
             language=str(plain.get("language", "fr")),
             status=plain.get("status", "confirmed"),
             neq=str(plain["neq"]) if plain.get("neq") else None,
             expires_at=int(plain.get("expires_at", 0)),
+            region=str(plain.get("region", "")),
+            sector=str(plain["sector"]) if plain.get("sector") else None,
+            employees=int(plain["employees"]) if plain.get("employees") is not None else None,
+            email_hash=keys.email_hash(email) if email else "",
         )
+
+    def linked_assessments(
+        self, reference: str, limit: int | None = None
+    ) -> list[StoredAssessment]:
+        """A registration's assessments, oldest first (T0 first); `limit`: the first ones
+        only (one Query, in the registration's own partition)."""
+        names = {"#pk": "pk", "#sk": "sk", "#c": "created_at", "#sc": "scores", "#s": "score"}
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "#pk = :pk AND begins_with(#sk, :asm)",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": _attributes(
+                {":pk": keys.registration_partition(reference), ":asm": keys.ASSESSMENT_PREFIX}
+            ),
+            "ProjectionExpression": "#sk, #c, #sc, #s",
+            "ScanIndexForward": True,
+        }
+        if limit is not None:
+            request["Limit"] = limit
+        found: list[StoredAssessment] = []
+        while True:
+            try:
+                page = self._client.query(**request)
+            except ClientError as error:
+                raise self._translate(error) from error
+            except BotoCoreError as error:
+                raise StorageUnavailable() from error
+            for item in page.get("Items", []):
+                plain = {name: _deserializer.deserialize(value) for name, value in item.items()}
+                sk = str(plain["sk"])
+                found.append(
+                    StoredAssessment(
+                        assessment_id=sk.rsplit("#", 1)[-1],
+                        created_at=str(plain.get("created_at", "")),
+                        scores={str(d): int(v) for d, v in (plain.get("scores") or {}).items()},
+                        score=int(plain.get("score", 0)),
+                    )
+                )
+            if (limit is not None and len(found) >= limit) or "LastEvaluatedKey" not in page:
+                return found
+            request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def peers(self) -> dict[str, Any] | None:
+        """The peers' medians (`progress.peer_refresh` writes them), or None before the first
+        refresh."""
+        item = self._get(keys.peers(), "k, as_of, groups")
+        if item is None:
+            return None
+        return {name: _plain(_deserializer.deserialize(value)) for name, value in item.items()}
+
+    def add_results_mail(self, item: dict[str, Any]) -> bool:
+        """Store a "send me my result" request; False when the same one is already there
+        (the same assessment asked for the same day: a double click, a reload)."""
+        # Our own write retried (its answer lost) finds itself there: still new.
+        return self._put_new(_attributes(item)) is None
 
     def _get(self, key: keys.Key, projection: str) -> dict[str, Any] | None:
         """One item by key, only the attributes named (comma-separated)."""

@@ -43,6 +43,12 @@ class Settings(BaseModel):
     form_token_seconds: int = 2 * 3600
     # How long the confirmation page's address and the e-mail confirmation link work.
     confirmation_seconds: int = 7 * 86400
+    # How long the link to a registration's results works (sent to its confirmed address).
+    results_link_seconds: int = 30 * 86400
+    # Merchant mails one address receives in a UTC day: the notifier's limit
+    # (`notifier_settings.merchant_mails_per_day`, the same MERCHANT_MAILS_PER_DAY), which
+    # "send me my result" counts against before it asks the notifier.
+    merchant_mails_per_day: int = Field(default=3, ge=1, le=100)
 
 
 @lru_cache(maxsize=1)
@@ -61,4 +67,5 @@ def get_settings() -> Settings:
         origin_key=SecretStr(env["ORIGIN_KEY"]) if env.get("ORIGIN_KEY") else None,
         content_security_policy=" ".join(env.get("CONTENT_SECURITY_POLICY", "").split()),
         permissions_policy=" ".join(env.get("PERMISSIONS_POLICY", "").split()),
+        merchant_mails_per_day=int(env.get("MERCHANT_MAILS_PER_DAY", "3")),
     )

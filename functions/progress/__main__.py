@@ -1,5 +1,6 @@
-"""`python -m progress recount|seed` — « Le programme en chiffres »' snapshot and its
-synthetic population (docs/decisions/2026-12-01-program-in-numbers.md)."""
+"""`python -m progress recount|peers|seed` — « Le programme en chiffres »' snapshot, the
+peers' medians of the assessment result page, and a synthetic population
+(docs/decisions/2026-12-01-program-in-numbers.md, 2026-12-01-results-over-time.md)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,19 @@ def build_parser() -> argparse.ArgumentParser:
     count.add_argument("--out", type=Path, default=DEFAULT_SNAPSHOT)
     count.add_argument(
         "--synthetic", action="store_true", help="mark the figures fictitious (always for a seed)"
+    )
+
+    peers = commands.add_parser(
+        "peers", help="médianes des pairs / the peers' medians → one item (AGG#peers)"
+    )
+    into = peers.add_mutually_exclusive_group()
+    into.add_argument("--local", action="store_true", help="the running `make dev`'s table")
+    into.add_argument("--table", default=os.environ.get("TABLE_NAME"), help="program table")
+    peers.add_argument(
+        "--from-json", type=Path, help="read items written by `seed --json` instead of the table"
+    )
+    peers.add_argument(
+        "--out", type=Path, help="also write the document to this JSON file (no table: only)"
     )
 
     seed = commands.add_parser("seed", help="une population fictive / a synthetic population")
@@ -90,6 +104,44 @@ def run_recount(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_peers(args: argparse.Namespace) -> int:
+    """Read from the table (or a seed's JSON), write the item into the table (`--local`,
+    `--table`) and/or the document into `--out`."""
+    from progress.peer_refresh import businesses_document, refresh_peers
+
+    content = load_content(args.data)
+    started = time.perf_counter()
+    now = datetime.now(UTC)
+    has_table = args.local or bool(args.table)
+    if not has_table and args.out is None:
+        raise SystemExit(
+            "Destination requise / destination needed: --local, --table, TABLE_NAME or --out."
+        )
+    store = _staff_store(args) if has_table else None
+    source: ProgressSource
+    if args.from_json:
+        source = MemoryProgressSource(json.loads(args.from_json.read_text(encoding="utf-8")))
+    else:
+        from progress.source import DynamoProgressSource
+
+        if store is None:
+            raise SystemExit("Table requise / table needed: --table, TABLE_NAME or --local.")
+        source = DynamoProgressSource(store.table)
+    if store is not None:
+        document = refresh_peers(source, store.table, content, now)
+        from staff.audit import record
+
+        record(store, "progress-peers", sum(len(g) for g in document["groups"].values()))
+    else:
+        document = businesses_document(source, content, now)
+    if args.out is not None:
+        write_snapshot(document, args.out)
+    seconds = time.perf_counter() - started
+    shown = ", ".join(f"{kind} {len(found)}" for kind, found in document["groups"].items())
+    print(f"pairs / peers (k={document['k']}) : {shown} groupes / groups, {seconds:.2f} s")
+    return 0
+
+
 def run_seed(args: argparse.Namespace) -> int:
     from progress.seed import population
 
@@ -112,6 +164,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "recount":
         return run_recount(args)
+    if args.command == "peers":
+        return run_peers(args)
     return run_seed(args)
 
 

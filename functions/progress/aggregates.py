@@ -61,6 +61,9 @@ class Business:
     """Per-dimension scores (0–100) of each linked assessment, oldest first."""
     coached: bool = False
     """A first coaching meeting is recorded."""
+    # Codes for the peers' medians (`progress.peers`); the figures here do not use them.
+    sector: str | None = None
+    employees: int | None = None
 
     @property
     def assessed(self) -> bool:

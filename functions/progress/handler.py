@@ -4,6 +4,7 @@ republished (docs/decisions/2026-12-01-program-in-numbers.md).
 A scheduled function, not a stream consumer: the figures are a recount from scratch (Query
 only, no Scan, no personal data read), so a retry, a replay or two runs at once give the
 same figures, and an erased business is gone from the next run without any bookkeeping.
+The peers' medians the assessment result compares with are rewritten from the same reading.
 The figures part of each language's published page is replaced (`progress.figures`): the
 header, menu, footer and data dictionary stay as the site build wrote them, the page stays
 static (no script, no fetch: the Content-Security-Policy and the page weight don't change).
@@ -28,9 +29,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from content_model import LANGUAGES, Content, Language, load_content
 from pydantic import BaseModel, ConfigDict, Field
 
+from progress.aggregates import tally
 from progress.figures import page_folder, render, replace_figures
 from progress.opendata import files, parse_snapshot, view
-from progress.recount import recount, snapshot
+from progress.peer_refresh import peers_document, peers_item
+from progress.recount import businesses, snapshot
 from progress.source import DynamoProgressSource
 
 logger = Logger(service="numbers")
@@ -80,8 +83,12 @@ def republish(
     content: Content,
     now: datetime,
 ) -> Republished:
-    """Recount, then write the figures where the site serves them. Idempotent."""
-    tally_ = recount(DynamoProgressSource(table), content, now)
+    """Recount, write the peers' medians (one item, `AGG#peers`), then write the figures
+    where the site serves them. Idempotent: every write is a whole item or object."""
+    # One reading for both: the public figures and the peers' medians the result pages show.
+    found = businesses(DynamoProgressSource(table), content, now)
+    table.put_item(Item=peers_item(peers_document(found, content, now)))
+    tally_ = tally(found)
     document = snapshot(tally_, content, now)
     figures = parse_snapshot(document)
     done = Republished(as_of=document["as_of"], businesses=sum(tally_.registrations.values()))

@@ -69,9 +69,27 @@ def branch_businesses(
                 if _live(assessment, now) and assessment.get("scores")
             ),
             coached=coached(item),
+            sector=str(item["sector"]) if item.get("sector") else None,
+            employees=_head_count(item.get("employees")),
         )
         for item in registrations
     ]
+
+
+def _head_count(value: Any) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def businesses(source: ProgressSource, content: Content, now: datetime) -> list[Business]:
+    """Every counted business of every branch (what `recount` tallies)."""
+    regions = {region.code for region in content.regions}
+    found: list[Business] = []
+    for branch in content.branch_ids:
+        found.extend(branch_businesses(source, branch, regions, now))
+    return found
 
 
 def recount(source: ProgressSource, content: Content, now: datetime | None = None) -> Tally:

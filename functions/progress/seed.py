@@ -70,6 +70,9 @@ def population(content: Content, count: int, seed: int = 2026) -> Iterator[dict[
     weights = [REGION_WEIGHTS.get(code, 1) for code in regions]
     by_code = content.regions_by_code
     dimensions = [dimension.id for dimension in content.questionnaire.dimensions]
+    # The form's retail sectors (a registration's sector is one of them), so the peers'
+    # sector groups fill; head counts mostly small, as retail's are.
+    sectors = [sector.code for sector in content.sectors if sector.retail]
     version = content.questionnaire.version
     expires = int((START + timedelta(days=content.program.privacy.retention_days * 2)).timestamp())
     for number in range(1, count + 1):
@@ -96,8 +99,8 @@ def population(content: Content, count: int, seed: int = 2026) -> Iterator[dict[
                 expires_at=expires,
                 status=status,
                 neq=f"99{number:08d}",
-                sector="retail",
-                employees=rng.randint(1, 99),
+                sector=rng.choice(sectors),
+                employees=min(99, int(rng.expovariate(1 / 12))),
             )
         )
         coaching = _coaching(coaching_rng, created) if kind == "registration" else {}

@@ -19,7 +19,17 @@ from forms_api import keys
 Item = dict[str, Any]
 
 # What the recount may read of a registration, and of an assessment.
-REGISTRATION_FIELDS = ("reference", "region", "branch", "kind", "status", "expires_at")
+# Sector and head count: codes and a number, for the peers' groups (`progress.peers`).
+REGISTRATION_FIELDS = (
+    "reference",
+    "region",
+    "branch",
+    "kind",
+    "status",
+    "expires_at",
+    "sector",
+    "employees",
+)
 ASSESSMENT_FIELDS = ("sk", "scores", "expires_at")
 # And of the registration's coaching: the day of the first meeting only ("coached").
 COACHING_FIELDS = (keys.COACHING_STEPS["first_meeting"],)

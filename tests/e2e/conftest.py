@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from browser import chromium
+from forms_support import LOCALDEV_SIGNING_KEY
 from localdev.process import LocalModeProcess
 from localdev.state import State
 from playwright.sync_api import Browser, Page
@@ -17,7 +18,9 @@ def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[State]:
     """The local mode on free loopback ports, with its own build and state file."""
     out = tmp_path_factory.mktemp("localdev-e2e")
     # A person reads the "check your answers" page for seconds; a test waits one.
-    with LocalModeProcess(["--out", str(out)], env={"MIN_FILL_SECONDS": "1"}) as process:
+    # The tests sign the links only an e-mail would carry (the results link) with this key.
+    env = {"MIN_FILL_SECONDS": "1", "LOCALDEV_SIGNING_KEY": LOCALDEV_SIGNING_KEY}
+    with LocalModeProcess(["--out", str(out)], env=env) as process:
         yield process.start(timeout=240)
 
 

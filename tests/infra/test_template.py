@@ -180,6 +180,8 @@ def test_the_http_api_routes_throttles_logs_and_limits_cors_to_the_site() -> Non
         "/api/registrations/confirm": {"get"},
         "/api/assessments": {"post"},
         "/api/assessments/result": {"get"},
+        "/api/assessments/mail": {"post"},
+        "/api/assessments/results": {"get"},
     }
     cors = api["x-amazon-apigateway-cors"]
     assert cors["allowOrigins"] == [{"Fn::Sub": f"https://{PARAMETERS['DomainName']}"}]
@@ -227,15 +229,22 @@ def test_forms_functions_may_only_write_items_and_read_one() -> None:
         role = roles[f"{logical_id}Role"]
         assert "ManagedPolicyArns" not in role["Properties"]  # no logs on "*"
         actions = {a for s in statements(role) for a in as_list(s["Action"])}
-        assert actions <= allowed, actions - allowed
+        # The assessment function reads a registration's own partition (its first
+        # assessment, T0, and its list of results): Query there, on the table, nowhere else.
+        query = {"dynamodb:Query"} if logical_id == "AssessmentFunction" else set()
+        assert actions <= allowed | query, actions - allowed
         for statement in statements(role):
             assert "*" not in as_list(statement["Resource"]), statement
+            if "dynamodb:Query" in as_list(statement["Action"]):
+                assert statement["Resource"] == {"Fn::GetAtt": ["ProgramTable", "Arn"]}, statement
+                leading = statement["Condition"]["ForAllValues:StringLike"]
+                assert "REG#*" in leading["dynamodb:LeadingKeys"], statement
             if "secretsmanager:GetSecretValue" in as_list(statement["Action"]):
                 secrets = [{"Ref": "FormsSigningSecret"}, {"Ref": "OriginSecret"}]
                 assert all(r in secrets for r in as_list(statement["Resource"])), statement
 
 
-def test_the_numbers_function_runs_nightly_queries_only_and_writes_only_its_pages() -> None:
+def test_the_numbers_function_runs_nightly_queries_and_writes_only_its_item_and_pages() -> None:
     from content_model import LANGUAGES, load_content
     from progress.figures import page_folder
 
@@ -251,15 +260,23 @@ def test_the_numbers_function_runs_nightly_queries_only_and_writes_only_its_page
     for statement in statements(role):
         for action in as_list(statement["Action"]):
             by_action.setdefault(action, []).extend(as_list(statement["Resource"]))
-    assert {a for a in by_action if a.startswith("dynamodb:")} == {"dynamodb:Query"}
+    assert {a for a in by_action if a.startswith("dynamodb:")} == {
+        "dynamodb:Query",
+        "dynamodb:PutItem",
+    }
+    (put,) = [s for s in statements(role) if "dynamodb:PutItem" in as_list(s["Action"])]
+    assert put["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"] == ["AGG#peers"]
     assert set(by_action) <= {
         "dynamodb:Query",
+        "dynamodb:PutItem",
         "s3:GetObject",
         "s3:PutObject",
         "cloudfront:CreateInvalidation",
         "logs:CreateLogStream",
         "logs:PutLogEvents",
         "kms:Decrypt",
+        "kms:Encrypt",
+        "kms:GenerateDataKey",
         "kms:DescribeKey",
     }
     # The site bucket's folders it may write are the numbers pages' (from pages.yml) and

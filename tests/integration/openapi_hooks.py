@@ -34,6 +34,8 @@ TOKEN_PATHS = {
     "/registrations/confirmation",
     "/registrations/confirm",
     "/assessments/result",
+    "/assessments/mail",
+    "/assessments/results",
 }
 TOKEN_REFUSALS = {400, 410, 425}
 

@@ -67,7 +67,27 @@ def pages(forms_env: Path) -> dict[str, dict[str, Any]]:
     partial = dict(list(full.items())[3:])
     fields = as_form(valid_registration())
     sent = check_then_send_form(register, "/registrations", fields)
+    # A confirmed registration's T0 and T1, "send me my result" and the results link.
+    from forms_api import links
+    from forms_api.handlers import runtime
+    from forms_events import check_then_send_json, get_event, hidden_fields, response_json
+
+    linked = valid_registration(neq="1170000077", email="lise@example.ca")
+    reference = response_json(check_then_send_json(register, "/registrations", linked))["reference"]
+    confirm = registration.email_confirmation_token(reference)
+    register(get_event("/registrations/confirm", {"token": confirm}))
+    first = {f"answers.{qid}": q.options[0].code for qid, q in questions.items()}
+    then(asm({**first, "reference": reference, "language": "fr"}), assess)
+    retaken = then(asm({**full, "reference": reference, "language": "fr"}), assess)
+    mail_form = retaken["body"].split('action="/api/assessments/mail"', 1)[1].split("</form>")[0]
+    mailed = then(
+        assess(form_event("/assessments/mail", hidden_fields("<form" + mail_form))), assess
+    )
+    results = links.results_token(reference, "en", runtime.now())
     return {
+        "assessment before and now": retaken,
+        "assessment result mailed": mailed,
+        "assessment results (en)": assess(get_event("/assessments/results", {"token": results})),
         "check your answers": then(reg(fields), register),
         "registration confirmation": then(sent, register),
         "registration errors (en)": reg(bad),

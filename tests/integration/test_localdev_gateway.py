@@ -282,6 +282,8 @@ def test_the_routes_are_the_template_http_api_events(site: Path) -> None:
         "GET /api/registrations/confirm": registration,
         "POST /api/assessments": assessment,
         "GET /api/assessments/result": assessment,
+        "POST /api/assessments/mail": assessment,
+        "GET /api/assessments/results": assessment,
     }
 
 

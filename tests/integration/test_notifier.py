@@ -141,6 +141,8 @@ def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
         "CONTENT_DATA_DIR": str(content_dir),
         "MAIL_SENDER": SENDER,
         "SITE_URL": "https://vnb.example.org",
+        # The results link is signed (deployed: the stack's signing secret).
+        "SIGNING_KEY": "test-signing-key",
         "POWERTOOLS_SERVICE_NAME": "notifier",
         "AWS_LAMBDA_FUNCTION_NAME": "notifier",
     }
@@ -197,6 +199,10 @@ def test_template_retries_filters_and_keeps_failures() -> None:
                 "NewImage": {"pk": {"S": [{"prefix": "REG#"}]}, "sk": {"S": [{"prefix": "ASM#"}]}}
             },
         },
+        {
+            "eventName": ["INSERT"],
+            "dynamodb": {"NewImage": {"sk": {"S": [{"prefix": keys.RESULTS_MAIL_PREFIX}]}}},
+        },
     ]
     assert notifier["Role"] == {"Fn::GetAtt": "NotifierFunctionRole.Arn"}
     role = load_template()["Resources"]["NotifierFunctionRole"]["Properties"]
@@ -221,7 +227,21 @@ def test_template_lets_the_notifier_update_its_counters_and_refusals_only() -> N
     on_program_table = [
         s for s in statements if s["Resource"] == {"Fn::GetAtt": "ProgramTable.Arn"}
     ]
-    [counters] = [s for s in on_program_table if s["Action"] != "dynamodb:GetItem"]
+    [counters, registration] = on_program_table
+    # The registration's fields two mails need, nothing else: the branch and creation time
+    # (an assessment's notice), the address and status ("send me my result").
+    assert registration["Action"] == "dynamodb:GetItem"
+    condition = registration["Condition"]
+    assert condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["REG#*"]
+    assert condition["ForAllValues:StringEquals"]["dynamodb:Attributes"] == [
+        "pk",
+        "sk",
+        "branch",
+        "created_at",
+        "email",
+        "status",
+    ]
+    assert condition["StringEqualsIfExists"]["dynamodb:Select"] == "SPECIFIC_ATTRIBUTES"
     assert counters["Action"] == "dynamodb:UpdateItem"
     spaces = counters["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
     assert spaces == ["MAILCOUNT#*", "MAILREFUSED#*"]
@@ -601,6 +621,9 @@ def test_a_waitlist_entry_gets_the_callback_list_text_and_a_placeholder_branch_n
         ("confirmation", "legal_name"),
         ("confirmation", "contact_name"),
         ("waitlist", "legal_name"),
+        ("results", "legal_name"),
+        ("results", "contact_name"),
+        ("results", "email"),
     ],
 )
 def test_no_mail_can_quote_what_the_visitor_typed(
@@ -752,3 +775,82 @@ def test_a_refused_assessment_notice_is_recorded_under_its_registrations_month(
     key = keys.mail_refused("2026-11-28T10:15:00.000000Z", "ABCD2345", "assessment")
     refusal = world.table.get_item(Key=key)["Item"]
     assert (refusal["branch"], refusal["error_code"]) == ("mauricie", "MessageRejected")
+
+
+# --- "send me my result" (forms_api.results_mail) ----------------------------------------
+
+SCORES = {"online_presence": 55, "ecommerce": 20, "payments": 80}
+
+
+def results_request(
+    reference: str, assessment_id: str = "a1b2c3d4", **overrides: Any
+) -> dict[str, Any]:
+    from forms_api import results_mail
+    from forms_api.domain.models import StoredAssessment
+
+    assessment = StoredAssessment(assessment_id, "2026-11-28T11:00:00.000000Z", SCORES, 52)
+    item = results_mail.request_item(reference, assessment, "fr", datetime.now(UTC))
+    item.update(overrides)
+    return item
+
+
+def results_mails(address: str) -> list[Any]:
+    return [m for m in to(address) if "bilan numérique" in m.subject or "assessment" in m.subject]
+
+
+def test_a_results_request_mails_the_confirmed_address_a_summary_and_a_signed_link(
+    world: World,
+) -> None:
+    from forms_api import links
+    from forms_api.domain import tokens
+    from forms_api.signing import signing_keys
+
+    world.table.put_item(Item=registration("ABCD2345", status="confirmed"))
+    world.table.put_item(Item=results_request("ABCD2345"))
+    assert run(world.stream_event()) == {"batchItemFailures": []}
+    (mail,) = results_mails(MERCHANT_EMAIL)
+    assert mail.subject == "Virage numérique bleu – votre bilan numérique (ABCD2345)"
+    assert "- Présence en ligne\u00a0: En progression (55 / 100)" in mail.body
+    assert "\u00a0: Premiers pas (20 / 100)" in mail.body
+    assert "Niveau global\u00a0: En progression (52 / 100)" in mail.body
+    # No free text the visitor typed (the business's or the person's name), no address,
+    # no answer: codes and scores in the content's words only.
+    for value in PERSONAL:
+        assert value.lower() not in (mail.subject + mail.body).lower()
+    # The link: signed, for this registration, valid 30 days; nothing personal in it.
+    link = next(
+        line for line in mail.body.splitlines() if "/api/assessments/results?token=" in line
+    )
+    token = link.split("token=", 1)[1].strip()
+    claims = tokens.verify(signing_keys(), token, links.RESULTS, int(datetime.now(UTC).timestamp()))
+    assert claims["r"] == "ABCD2345" and claims["e"] - claims["i"] == 30 * 86400
+    assert MERCHANT_EMAIL not in link and "%40" not in link
+    # Counted against the address's day, as its own request, once.
+    day = datetime.now(UTC).strftime("%Y-%m-%d")
+    counter = world.table.get_item(Key=keys.mail_count(MERCHANT_EMAIL, day))["Item"]
+    assert {"ABCD2345", f"ABCD2345#{results_request('ABCD2345')['sk']}"} <= set(
+        counter["references"]
+    )
+
+
+def test_a_results_request_for_an_unconfirmed_or_erased_registration_sends_nothing(
+    world: World,
+) -> None:
+    world.table.put_item(Item=registration("ABCD2345"))  # unconfirmed
+    world.table.put_item(Item=results_request("ABCD2345"))
+    world.table.put_item(Item=results_request("GONE2345"))  # no registration (erased)
+    assert run(world.stream_event()) == {"batchItemFailures": []}
+    assert results_mails(MERCHANT_EMAIL) == []
+    assert len(to(MERCHANT_EMAIL)) == 1  # the confirmation mail only
+
+
+def test_results_mails_are_bounded_per_address_and_sent_once_per_request(world: World) -> None:
+    world.table.put_item(Item=registration("ABCD2345", status="confirmed"))
+    for number in range(5):
+        world.table.put_item(Item=results_request("ABCD2345", assessment_id=f"asm{number}"))
+    event = world.stream_event()
+    assert run(event) == {"batchItemFailures": []}
+    assert run(event) == {"batchItemFailures": []}  # a retried batch sends nothing more
+    # Three mails a day to an address: the confirmation and two results.
+    assert len(to(MERCHANT_EMAIL)) == 3
+    assert len(results_mails(MERCHANT_EMAIL)) == 2

@@ -103,7 +103,7 @@ def test_the_api_answers_as_its_document_says(local: State, tmp_path: Path) -> N
     assert report["failures"] == [] and report["errors"] == [], output
     # Every route of the journey: the two posts, Send, the check, edit, confirmation,
     # confirm and result pages.
-    assert report["operations"]["tested"] == 8
+    assert report["operations"]["tested"] == 10
     # Enough was sent to mean something, and some of it was stored.
     assert report["test_cases"]["generated"] >= 300, report["test_cases"]
     accepted = sum(

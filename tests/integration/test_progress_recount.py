@@ -142,3 +142,58 @@ def test_the_public_coached_are_the_staff_funnels_coached(
     }
     assert sum(counted.coached.values()) == len(met) > 0
     assert counted.coached != counted.assessed
+
+
+def test_refresh_peers_reads_codes_and_scores_and_writes_one_item(
+    seeded: tuple[Any, list[dict[str, Any]]],
+) -> None:
+    """What the scheduled function will call: Query only (the recount's projections, sector
+    and head count included), then one PutItem, `AGG#peers`, equal to the in-memory reading."""
+    from progress.peer_refresh import businesses_document, refresh_peers
+
+    table, items = seeded
+    content = load_content(DATA)
+    calls: list[dict[str, Any]] = []
+    table.meta.client.meta.events.register(
+        "provide-client-params.dynamodb.*",
+        lambda params, model, **_: calls.append({"operation": model.name, **params}),
+    )
+    written = refresh_peers(DynamoProgressSource(table), table, content, NOW)
+    reads = [call for call in calls if call["operation"] == "Query"]
+    writes = [call for call in calls if call["operation"] != "Query"]
+    assert reads and [w["operation"] for w in writes] == ["PutItem"]
+    assert writes[0]["Item"]["pk"] == "AGG#peers"
+    assert "sector" in REGISTRATION_FIELDS and "employees" in REGISTRATION_FIELDS
+    for call in reads:
+        assert set(call["ExpressionAttributeNames"].values()) <= {
+            *REGISTRATION_FIELDS,
+            *COACHING_FIELDS,
+            *ASSESSMENT_FIELDS,
+            "gsi1pk",
+            "gsi1sk",
+            "pk",
+        }
+    expected = businesses_document(MemoryProgressSource(items), content, NOW)
+    assert written == expected and written["groups"]["region"]
+    stored_item = table.get_item(Key={"pk": "AGG#peers", "sk": "AGG"})["Item"]
+    assert {kind: set(groups) for kind, groups in stored_item["groups"].items()} == {
+        kind: set(groups) for kind, groups in expected["groups"].items()
+    }
+    text = json.dumps(stored_item, default=str)
+    assert "fictif" not in text and "example.invalid" not in text and "FAKE-" not in text
+
+
+def test_peers_command_writes_the_item_and_an_audit_record(
+    seeded: tuple[Any, list[dict[str, Any]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table, _ = seeded
+    monkeypatch.setattr(DynamoStaffStore, "actor", lambda self: "tester")
+    out = tmp_path / "peers.json"
+    assert cli.main(["peers", "--table", TABLE, "--out", out.as_posix()]) == 0
+    stored_item = table.get_item(Key={"pk": "AGG#peers", "sk": "AGG"})["Item"]
+    assert stored_item["kind"] == "peers" and stored_item["k"] == 10
+    assert json.loads(out.read_text(encoding="utf-8"))["groups"]["region"]
+    audits = table.scan(
+        FilterExpression="begins_with(pk, :a)", ExpressionAttributeValues={":a": "AUDIT#"}
+    )
+    assert [item["action"] for item in audits["Items"]] == ["progress-peers"]

@@ -120,6 +120,39 @@ MUTANTS = (
             "test_the_timing_check_is_signed_by_the_server",
         ),
     ),
+    Mutant(
+        "peers-k",
+        "no peer median of fewer than k businesses",
+        "functions/progress/peers.py",
+        "            if len(values) >= k:",
+        "            if len(values) >= 1:",
+        (
+            "tests/unit/test_progress_peers.py::"
+            "test_no_group_below_k_is_ever_published_and_every_median_is_true",
+        ),
+    ),
+    Mutant(
+        "results-confirmed",
+        "a result is mailed to a confirmed address only",
+        "functions/forms_api/mail_ledger.py",
+        "return str(email) if email and status in CONFIRMED_STATUSES else None",
+        "return str(email) if email else None",
+        (
+            "tests/integration/test_notifier.py::"
+            "test_a_results_request_for_an_unconfirmed_or_erased_registration_sends_nothing",
+        ),
+    ),
+    Mutant(
+        "results-daily",
+        "result mails count against the address's daily limit",
+        "functions/forms_api/handlers/notifier.py",
+        "if mail.purpose in MERCHANT_PURPOSES and",
+        'if mail.purpose == "merchant" and',
+        (
+            "tests/integration/test_notifier.py::"
+            "test_results_mails_are_bounded_per_address_and_sent_once_per_request",
+        ),
+    ),
 )
 
 

@@ -1,13 +1,14 @@
-"""The nightly numbers function against moto (DynamoDB and S3) and the real site build: the
-page it republishes is byte for byte the page the site build writes from the same snapshot,
-its files are the build's files, a retry changes nothing, and an erased business leaves the
-figures at the next run."""
+"""The nightly numbers function against moto (DynamoDB, S3, CloudFront) and the real site
+build: it writes the peers' medians; the page it republishes is byte for byte the page the
+site build writes from the same snapshot, its files are the build's files, a retry changes
+nothing, and an erased business leaves the figures at the next run."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,9 @@ from content_model import load_content
 from forms_support import TABLES
 from progress import figures
 from progress.handler import SNAPSHOT_KEY, page_key, republish
+from progress.peer_refresh import businesses_document
 from progress.seed import population
+from progress.source import DynamoProgressSource
 from sitebuild.build import build
 from sitebuild.settings import REPO_ROOT, BuildSettings
 from sitetests import SITE_URL, BuiltSite
@@ -116,6 +119,11 @@ def test_the_republished_page_is_the_page_the_build_writes(
 ) -> None:
     done = published.run()
     assert done.businesses > 100
+    # The peers' medians from the same reading: one item, what `python -m progress peers`
+    # writes.
+    peers = published.table.get_item(Key={"pk": "AGG#peers", "sk": "AGG"})["Item"]
+    expected = businesses_document(DynamoProgressSource(published.table), CONTENT, NOW)
+    assert peers["groups"] == json.loads(json.dumps(expected["groups"]), parse_float=Decimal)
 
     # The site built from the snapshot the function kept: the same page, the same files.
     out = tmp_path / "build"

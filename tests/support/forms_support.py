@@ -14,6 +14,9 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 CONTENT_DATA = REPO / "content" / "data"
 TABLES = {"ProgramTable": "test-program", "IdempotencyTable": "test-idempotency"}
+# The browser tests' local mode signs with this key, so a test can sign the links only an
+# e-mail would carry (the results link): `tests/e2e/conftest.py`.
+LOCALDEV_SIGNING_KEY = "e2e-local-signing-key"
 
 
 def clear_forms_caches() -> None:
@@ -30,6 +33,8 @@ def clear_forms_caches() -> None:
 
     registration.register_once.reset()
     assessment.assess_once.reset()
+    assessment.reset_peers_cache()
+    assessment.mail_ledger.cache_clear()
 
 
 def set_phase(data_dir: Path, phase: str) -> None:

@@ -31,3 +31,17 @@ def test_seed_then_recount_from_json(tmp_path: Path) -> None:
     assert document["figures"]["total"]["registrations"] == counted
     text = out.read_text(encoding="utf-8")
     assert "FAKE-" not in text and "example.invalid" not in text and "fictif" not in text
+
+
+def test_seed_then_peers_from_json(tmp_path: Path) -> None:
+    """The preview's peers: medians from a seeded population, codes and medians only."""
+    seed = tmp_path / "seed.json"
+    assert cli.main(["seed", "--count", "400", "--json", str(seed)]) == 0
+    out = tmp_path / "peers.json"
+    assert cli.main(["peers", "--from-json", str(seed), "--out", str(out)]) == 0
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["k"] == 10 and document["basis"] == "latest"
+    assert set(document["groups"]) == {"region", "sector", "size"}
+    assert document["groups"]["sector"], "the seed's businesses have retail sectors"
+    text = out.read_text(encoding="utf-8")
+    assert "FAKE-" not in text and "example.invalid" not in text and "fictif" not in text

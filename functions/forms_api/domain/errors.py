@@ -125,6 +125,47 @@ class SentTooFast(DomainError):
     retry_after = 3
 
 
+class LinkRefused(DomainError):
+    """A signed token posted back (the result page's "send me my result") is forged or
+    altered: nothing is done."""
+
+    status = 400
+    title = "link_problem_title"
+    back_to_form = False
+    outcome = "link_invalid"
+    offers_edit = False
+
+
+class LinkExpired(DomainError):
+    """A signed token posted back is genuine but past its expiry."""
+
+    status = 410
+    title = "link_problem_title"
+    back_to_form = False
+    outcome = "link_expired"
+    offers_edit = False
+
+
+class MailLimited(DomainError):
+    """The address already received today's maximum of the program's mails."""
+
+    status = 429
+    title = "mail_limited_title"
+    back_to_form = False
+    outcome = "mail_limited"
+    offers_edit = False
+
+
+class MailUnavailable(DomainError):
+    """No confirmed address to send a result to (unconfirmed, erased, not linked)."""
+
+    status = 409
+    title = "mail_result_title"
+    back_to_form = False
+    outcome = "mail_unavailable"
+    offers_edit = False
+
+
 class StorageUnavailable(DomainError):
     """DynamoDB throttled or unreachable: nothing was written, the visitor may retry."""
 

@@ -108,3 +108,25 @@ class RegistrationView:
     status: RegistrationStatus
     neq: str | None
     expires_at: int
+    # Codes for the assessment result's peers (their region, sector and size band).
+    region: str = ""
+    sector: str | None = None
+    employees: int | None = None
+    # The SHA-256 of the address (`keys.email_hash`): what the daily mail count is keyed
+    # on. The view never holds the address itself.
+    email_hash: str = ""
+
+    @property
+    def email_confirmed(self) -> bool:
+        """The merchant opened the confirmation link (a possible duplicate did too)."""
+        return self.status != "unconfirmed"
+
+
+@dataclass(frozen=True)
+class StoredAssessment:
+    """A linked assessment as its registration's history shows it: codes and scores only."""
+
+    assessment_id: str
+    created_at: str
+    scores: dict[str, int]
+    score: int

@@ -8,28 +8,52 @@ result is stored): a reload shows the result again and never posts twice.
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import asdict
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from content_model import Content
 
-from forms_api import keys
+from forms_api import keys, links, results_mail
 from forms_api.domain import tokens
 from forms_api.domain.assessment import assess
-from forms_api.domain.models import AssessmentResult, DimensionResult
-from forms_api.handlers import answers, request, resolver, runtime
+from forms_api.domain.errors import (
+    FieldProblem,
+    LinkExpired,
+    LinkRefused,
+    MailLimited,
+    MailUnavailable,
+)
+from forms_api.domain.models import (
+    AssessmentResult,
+    DimensionResult,
+    RegistrationView,
+    StoredAssessment,
+)
+from forms_api.handlers import answers, progress_view, request, resolver, runtime
 from forms_api.handlers.body import check_body
 from forms_api.handlers.form_page import FormPage
-from forms_api.handlers.models import AssessmentRequest, AssessmentResponse, DimensionScore
+from forms_api.handlers.models import (
+    AssessmentRequest,
+    AssessmentResponse,
+    DimensionScore,
+    ResultMailRequest,
+    ResultMailResponse,
+)
 from forms_api.handlers.once import Once
+from forms_api.mail_ledger import DynamoMailLedger
 from forms_api.repository import get_repository, keep_to_deadline
 from forms_api.settings import get_settings
 from forms_api.signing import current_key, signing_keys
 
 FORM = "assessment"
 RESULT = "assessment-result"
+# The "send me my result" button's token: names the result, only on its page.
+MAIL = "assessment-mail"
 app = resolver.new_resolver()
 page = FormPage(
     name=FORM,
@@ -166,7 +190,9 @@ def post_assessment(body: AssessmentRequest) -> Response[Any]:
     return answers.json_response(201, answer)
 
 
-def _result_page(data: Content, lang: str, stored: dict[str, Any]) -> Response[Any]:
+def _result_page(
+    data: Content, lang: str, stored: dict[str, Any], claims: dict[str, Any], notice: str = ""
+) -> Response[Any]:
     questionnaire = data.questionnaire
     level_names = {level.code: level.name(lang) for level in questionnaire.levels}
     scores = {str(k): int(v) for k, v in (stored.get("scores") or {}).items()}
@@ -187,30 +213,99 @@ def _result_page(data: Content, lang: str, stored: dict[str, Any]) -> Response[A
             }
         )
     overall = int(stored.get("score", 0))
-    reference = stored.get("reference") or None
-    branch = None
-    if reference:
-        view = get_repository().registration_view(str(reference))
-        branch = view.branch if view else None
+    reference = str(stored.get("reference") or "") or None
+    view = get_repository().registration_view(reference) if reference else None
     t = data.strings_in(lang).form
+    context: dict[str, Any] = {
+        "lang": lang,
+        "t": t,
+        "errors": {},
+        "title": t["result_title"],
+        "result": {
+            "score": overall,
+            "level_name": level_names[questionnaire.level_for(overall)],
+            "dimensions": rows,
+            "reference": reference,
+        },
+        "k": data.program.open_data.k,
+        "link_days": get_settings().results_link_seconds // 86400,
+        "notice": None,
+        "history": None,
+        "peers": None,
+        "mail": None,
+    }
+    if view is not None:
+        this_id = str(claims["sk"]).rsplit("#", 1)[-1]
+        context.update(
+            history=progress_view.before_after(data, lang, view.reference, this_id, scores),
+            peers=progress_view.peers_table(data, lang, view, scores, cached_peers()),
+            mail=_mail_block(view, claims, lang),
+            retake_href=f"{data.page_path('assessment', lang)}?reference={view.reference}",
+        )
+        if notice in _MAIL_NOTICES:
+            context["notice"] = {
+                "code": notice,
+                "masked_email": view.masked_email,
+                "message": (
+                    data.message(lang, "errors", notice)
+                    if notice in data.strings_in(lang).errors
+                    else ""
+                ),
+            }
     return answers.html_response(
         200,
         "assessment_result.html",
-        {
-            "lang": lang,
-            "t": t,
-            "errors": {},
-            "title": t["result_title"],
-            "result": {
-                "score": overall,
-                "level_name": level_names[questionnaire.level_for(overall)],
-                "dimensions": rows,
-                "reference": reference,
-            },
-        },
+        context,
         page_id=page.page_id,
-        branch=branch,
+        branch=view.branch if view else None,
     )
+
+
+# What the result page may say after "send me my result" (a query parameter, from our own
+# redirect: anything else is ignored).
+_MAIL_NOTICES = ("mail_sent", "mail_already", "results_mail_limited", "results_mail_unavailable")
+
+
+def _mail_block(view: RegistrationView, claims: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The "send me my result" form, for a registration whose address is confirmed: its
+    token names this result and works as long as the page's own address does."""
+    if not view.email_confirmed:
+        return {"confirmed": False}
+    now = int(runtime.now().timestamp())
+    token = tokens.sign(
+        current_key(),
+        MAIL,
+        now,
+        max(1, int(claims["e"]) - now),
+        pk=claims["pk"],
+        sk=claims["sk"],
+        l=lang,
+    )
+    return {
+        "confirmed": True,
+        "masked_email": view.masked_email,
+        "action": f"{resolver.API_PREFIX}/assessments/mail",
+        "token": token,
+    }
+
+
+# The peers' medians change once a day at most: each container keeps them five minutes,
+# so a result page costs one GetItem at most every five minutes, and a refresh shows
+# within five minutes.
+PEERS_CACHE_SECONDS = 300
+_peers_cache: dict[str, Any] = {}
+
+
+def cached_peers() -> dict[str, Any] | None:
+    moment = time.monotonic()
+    if "at" not in _peers_cache or moment - float(_peers_cache["at"]) > PEERS_CACHE_SECONDS:
+        _peers_cache.update(at=moment, document=get_repository().peers())
+    document: dict[str, Any] | None = _peers_cache["document"]
+    return document
+
+
+def reset_peers_cache() -> None:
+    _peers_cache.clear()
 
 
 @app.get(
@@ -226,21 +321,200 @@ def _result_page(data: Content, lang: str, stored: dict[str, Any]) -> Response[A
 def get_result() -> Response[Any]:
     data = runtime.program_data()
     token = app.current_event.get_query_string_value("token") or ""
-    code = ""
-    try:
-        claims = tokens.verify(signing_keys(), token, RESULT, int(runtime.now().timestamp()))
-    except tokens.TokenExpired:
-        claims, code = None, "link_expired"
-    except tokens.TokenInvalid:
-        claims, code = None, "link_invalid"
-    lang = str(claims.get("l", "fr")) if claims else "fr"
+    claims, code, made_in = _verified(token, RESULT)
+    lang = _language(made_in)
     stored = None
     if claims is not None:
         stored = get_repository().assessment_scores({"pk": claims["pk"], "sk": claims["sk"]})
         code = "" if stored else "link_invalid"
-    if stored is None:
+    if stored is None or claims is None:
         return answers.link_problem(code, lang, page)
-    return _result_page(data, lang, stored)
+    notice = app.current_event.get_query_string_value("notice") or ""
+    return _result_page(data, lang, stored, claims, notice)
+
+
+def _verified(token: str, purpose: str) -> tuple[dict[str, Any] | None, str, str | None]:
+    """(the claims or None, the problem code, the language the link was made in: an expired
+    link's page is still in its language)."""
+    try:
+        claims = tokens.verify(signing_keys(), token, purpose, int(runtime.now().timestamp()))
+    except tokens.TokenExpired as expired:
+        return None, "link_expired", str(expired.claims.get("l") or "") or None
+    except tokens.TokenInvalid:
+        return None, "link_invalid", None
+    return claims, "", str(claims.get("l") or "") or None
+
+
+def _language(made_in: str | None, chosen: str | None = None) -> str:
+    if made_in in ("fr", "en"):
+        return str(made_in)
+    if chosen in ("fr", "en"):
+        return str(chosen)
+    value = app.current_event.get_query_string_value("lang")
+    return value if value in ("fr", "en") else "fr"
+
+
+@app.post(
+    "/assessments/mail",
+    status_code=202,
+    summary="Send me my result: e-mail a linked assessment's result to the confirmed address",
+    responses={
+        202: {
+            "description": "Asked for (JSON): the mail leaves from the notifier",
+            "content": {"application/json": {"model": ResultMailResponse}},
+        },
+        303: answers.redirect_doc("A form post: back to the result page, which says what happened"),
+        400: answers.error_doc(
+            "The result page's token is not valid, or a body that can't be read"
+        ),
+        409: answers.error_doc("The registration has no confirmed address"),
+        410: answers.error_doc("The result page's token has expired"),
+        413: answers.error_doc("Body too large"),
+        415: answers.error_doc("Neither JSON nor a form post", page=False),
+        429: answers.error_doc("This address received today's maximum of mails"),
+        503: answers.error_doc("Storage busy: nothing asked for, retry", retry=True),
+    },
+    tags=["assessment"],
+)
+def post_result_mail(body: ResultMailRequest) -> Response[Any]:
+    event = app.current_event.raw_event
+    claims, problem, made_in = _verified(body.token, MAIL)
+    lang = _language(made_in, body.language)
+    if claims is None:
+        runtime.count(FORM, problem)
+        if request.is_form_post(event):
+            return answers.link_problem(problem, lang, page)
+        refused = LinkExpired if problem == "link_expired" else LinkRefused
+        raise refused([FieldProblem("token", problem)])
+    key: keys.Key = {"pk": str(claims["pk"]), "sk": str(claims["sk"])}
+    outcome = ask_for_results_mail(key, lang)
+    runtime.count(FORM, outcome)
+    runtime.logger.info("results mail", extra={"outcome": outcome, "language": lang})
+    if request.is_form_post(event):
+        result = _result_path_for(key, lang)
+        return answers.see_other(f"{result}&notice={outcome}")
+    if outcome in ("mail_sent", "mail_already"):
+        return answers.json_response(202, ResultMailResponse(status=outcome))
+    problem_class = MailLimited if outcome == "results_mail_limited" else MailUnavailable
+    raise problem_class([FieldProblem("", outcome)])
+
+
+def ask_for_results_mail(key: keys.Key, lang: str) -> str:
+    """Store the request for the notifier, within the address's daily limit; the outcome
+    is a notice code of the result page."""
+    repository = get_repository()
+    reference = keys.reference_of(key["pk"])
+    view = repository.registration_view(reference) if reference else None
+    stored = repository.assessment_scores(key) if view is not None else None
+    if view is None or stored is None or not view.email_confirmed or not view.email_hash:
+        return "results_mail_unavailable"
+    now = runtime.now()
+    sk = key["sk"]
+    assessment = StoredAssessment(
+        assessment_id=sk.rsplit("#", 1)[-1],
+        created_at=sk.removeprefix(keys.ASSESSMENT_PREFIX).rsplit("#", 1)[0],
+        scores={str(d): int(v) for d, v in (stored.get("scores") or {}).items()},
+        score=int(stored.get("score", 0)),
+    )
+    item = results_mail.request_item(view.reference, assessment, lang, now)
+    if not _admitted(view.email_hash, results_mail.counted_as(item), now):
+        return "results_mail_limited"
+    return "mail_sent" if repository.add_results_mail(item) else "mail_already"
+
+
+def _admitted(address_hash: str, counted: str, now: datetime) -> bool:
+    """The counter's answer; DynamoDB busy is the visitor's 503 ("retry"), as for any write."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from forms_api.domain.errors import StorageUnavailable
+    from forms_api.repository import is_configuration_error
+
+    try:
+        return mail_ledger().admit_hash(address_hash, counted, now)
+    except ClientError as error:
+        if is_configuration_error(error):
+            raise
+        raise StorageUnavailable() from error
+    except BotoCoreError as error:
+        raise StorageUnavailable() from error
+
+
+@lru_cache(maxsize=1)
+def mail_ledger() -> DynamoMailLedger:
+    """The notifier's daily count of merchant mails per address, counted here first so the
+    page can say when the limit is reached (`MERCHANT_MAILS_PER_DAY`, as the notifier's)."""
+    from forms_api.repository import dynamodb_client
+
+    settings = get_settings()
+    return DynamoMailLedger(
+        settings.table_name,
+        limit=settings.merchant_mails_per_day,
+        count_ttl_seconds=2 * 86400,
+        refusal_days=90,
+        client=dynamodb_client(),
+    )
+
+
+def _result_path_for(key: keys.Key, lang: str) -> str:
+    token = tokens.sign(
+        current_key(),
+        RESULT,
+        int(runtime.now().timestamp()),
+        get_settings().confirmation_seconds,
+        pk=key["pk"],
+        sk=key["sk"],
+        l=lang,
+    )
+    return f"{resolver.API_PREFIX}/assessments/result?token={token}"
+
+
+@app.get(
+    "/assessments/results",
+    summary="A registration's assessment results (the link e-mailed to its confirmed address)",
+    responses={
+        200: answers.page_doc("Every assessment linked to the registration"),
+        400: answers.page_doc("The link is not valid"),
+        410: answers.page_doc("The link has expired"),
+    },
+    tags=["assessment"],
+)
+def get_results() -> Response[Any]:
+    data = runtime.program_data()
+    token = app.current_event.get_query_string_value("token") or ""
+    claims, problem, made_in = _verified(token, links.RESULTS)
+    lang = _language(made_in)
+    view = get_repository().registration_view(str(claims["r"])) if claims else None
+    if claims is None or view is None:
+        runtime.count(FORM, problem or "link_invalid")
+        return answers.link_problem(problem or "link_invalid", lang, page)
+    found = get_repository().linked_assessments(view.reference)
+    t = data.strings_in(lang).form
+    table = progress_view.results_table(data, lang, found)
+    for column, assessment in zip(table["columns"], found, strict=True):
+        key = keys.linked_assessment(
+            view.reference, assessment.created_at, assessment.assessment_id
+        )
+        column["href"] = _result_path_for(key, lang)
+    history = None
+    if len(found) >= 2:
+        history = progress_view.history(data, lang, found[0], found[-1])
+    return answers.html_response(
+        200,
+        "assessment_results.html",
+        {
+            "lang": lang,
+            "t": t,
+            "errors": {},
+            "title": t["results_title"],
+            "reference": view.reference,
+            "table": table,
+            "history": history,
+            "link_days": get_settings().results_link_seconds // 86400,
+            "retake_href": f"{data.page_path('assessment', lang)}?reference={view.reference}",
+        },
+        page_id=page.page_id,
+        branch=view.branch,
+    )
 
 
 @runtime.metrics.log_metrics

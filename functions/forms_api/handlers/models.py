@@ -251,6 +251,20 @@ class AssessmentRequest(_Request):
         return request_schema.assessment_form(cls.model_json_schema())
 
 
+class ResultMailRequest(_Request):
+    """The result page's "send me my result" button: its signed token names the result."""
+
+    token: str = Field(min_length=1, max_length=2048)
+    language: Literal["fr", "en"] | None = None
+
+
+class ResultMailResponse(BaseModel):
+    """`mail_sent`: asked for, the notifier sends it; `mail_already`: this result was already
+    asked for today (one mail)."""
+
+    status: Literal["mail_sent", "mail_already"]
+
+
 class Message(BaseModel):
     fr: str
     en: str

@@ -1,7 +1,8 @@
 """DynamoDB stream → e-mails: the merchant's confirmation and the branch's notice of a new
-registration, and the branch's short notice of each assessment linked to a registration
-(its level and three weakest dimensions: the registration's notice usually goes out
-before the merchant takes the assessment).
+registration, the branch's short notice of each assessment linked to a registration (its
+level and three weakest dimensions: the registration's notice usually goes out before the
+merchant takes the assessment), and a merchant's "send me my result"
+(`forms_api.results_mail`).
 
 Runs after the registration is durably stored, so an e-mail outage never loses
 or blocks one. Each mail is its own step, sent or given up on by itself:
@@ -73,6 +74,8 @@ processor = BatchProcessor(event_type=EventType.DynamoDBStreams)
 idempotency_config = IdempotencyConfig(event_key_jmespath="key", expires_after_seconds=86400)
 
 SENT, LIMITED, REFUSED, FAILED = "sent", "limited", "refused", "failed"
+# The mails to a merchant's address, bounded per address and day (`mail_ledger`).
+MERCHANT_PURPOSES = frozenset({"merchant", "results"})
 
 
 def now() -> datetime:
@@ -108,7 +111,8 @@ def deliver(message: dict[str, Any]) -> dict[str, str]:
     # Counted and logged here, not by the caller: a replayed step (a retried batch) runs
     # none of this and is neither counted nor logged twice.
     log = {"reference": mail.reference, "purpose": mail.purpose}
-    if mail.purpose == "merchant" and not get_ledger().admit(mail.to[0], mail.reference, now()):
+    counted = mail.count_as or mail.reference
+    if mail.purpose in MERCHANT_PURPOSES and not get_ledger().admit(mail.to[0], counted, now()):
         _count("mail_limited")
         logger.warning("Merchant e-mail over its address's daily limit: not sent", extra=log)
         return {"status": LIMITED}
@@ -236,9 +240,44 @@ def notify_assessment(assessment: dict[str, Any]) -> dict[str, str]:
     return _send([(f"{reference}#assessment#{sort_key}", mail)], refusal_of, log)
 
 
+def notify_results(request: dict[str, Any]) -> str:
+    """A "send me my result" request (`forms_api.results_mail`): to the registration's
+    confirmed address only, read now; nothing if it is not confirmed or was erased."""
+    from forms_api import results_mail
+    from forms_api.links import results_url
+
+    settings = get_notifier_settings()
+    content = cached_content(settings.content_data_dir)
+    reference = str(request["reference"])
+    log = {"reference": reference, "purpose": results_mail.PURPOSE}
+    address = get_ledger().confirmed_address(reference)
+    if address is None:
+        _count("mail_not_confirmed")
+        logger.warning("Results e-mail asked for an unconfirmed or erased registration", extra=log)
+        return LIMITED
+    lang = "en" if request.get("language") == "en" else "fr"
+    link = results_url(settings.site_url, reference, lang, now())
+    mail = results_mail.compose(request, content, address, settings.site_url, link)
+    message = {"key": results_mail.idempotency_key(request), "mail": asdict(mail)}
+    try:
+        result = get_deliver_once()(message=message)
+    except MailRefused as error:
+        get_ledger().record_refusal(
+            {"reference": reference}, results_mail.PURPOSE, error.code, now()
+        )
+        _count("mail_refused")
+        logger.error(
+            "E-mail refused by SES for good: recorded, not retried",
+            extra={**log, "error_code": error.code},
+        )
+        return REFUSED
+    return str(result["status"])
+
+
 def record_handler(record: DynamoDBRecord) -> None:
-    # The event source filter already keeps new registration and linked-assessment items
-    # only; this guard keeps a widened filter from mailing on updates or other items.
+    # The event source filter already keeps new registration, linked-assessment and
+    # results-request items only; this guard keeps a widened filter from mailing on updates
+    # or other items.
     if record.event_name != DynamoDBRecordEventName.INSERT or record.dynamodb is None:
         return
     image = record.dynamodb.new_image
@@ -246,6 +285,8 @@ def record_handler(record: DynamoDBRecord) -> None:
         notify(image)
     elif keys.is_linked_assessment(image):
         notify_assessment(image)
+    elif keys.is_results_mail(image):
+        notify_results(image)
 
 
 @metrics.log_metrics
