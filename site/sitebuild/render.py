@@ -19,7 +19,7 @@ import yaml
 from content_model import PLACEHOLDER, Content, DataError, Language
 from forms_api.rendering import STEP_ERRORS, site_form, step_errors
 
-from .history import front_matter_date, last_changes
+from .history import all_last_changes, front_matter_date
 from .numbers import page_view
 from .pages import HREFLANG, Page, SitePlan
 from .settings import REPO_ROOT
@@ -63,7 +63,14 @@ def split_front_matter(text: str, source: Path) -> tuple[dict[str, Any], str]:
 class Renderer:
     """Renders the pages of one language, recording the placeholders it shows."""
 
-    def __init__(self, data: Content, plan: SitePlan, lang: Language) -> None:
+    def __init__(
+        self,
+        data: Content,
+        plan: SitePlan,
+        lang: Language,
+        history: dict[Path, dt.date] | None = None,
+    ) -> None:
+        """`history`: `source_history(plan)`, when the caller renders both languages."""
         self.data = data
         self.plan = plan
         self.lang = lang
@@ -71,10 +78,7 @@ class Renderer:
         self.placeholders: list[str] = []
         self._current = ""
         self.uses_forms = False
-        self.history = {
-            **last_changes(plan.settings.content_dir),
-            **last_changes(TEMPLATES_DIR),
-        }
+        self.history = source_history(plan) if history is None else history
         self.env = make_environment()
         self.env.filters.update(
             tbc=self.tbc,
@@ -243,11 +247,22 @@ class Renderer:
         return f"{contact}?{query}#{strings['report_anchor']}"
 
 
-def stage_language(data: Content, plan: SitePlan, lang: Language, docs_dir: Path) -> list[str]:
+def source_history(plan: SitePlan) -> dict[Path, dt.date]:
+    """When each source file of the pages last changed: the content and the templates."""
+    return all_last_changes(plan.settings.content_dir, TEMPLATES_DIR)
+
+
+def stage_language(
+    data: Content,
+    plan: SitePlan,
+    lang: Language,
+    docs_dir: Path,
+    history: dict[Path, dt.date] | None = None,
+) -> list[str]:
     """Writes a language's Markdown and assets into `docs_dir`; returns placeholder uses."""
     if docs_dir.exists():
         shutil.rmtree(docs_dir)
-    renderer = Renderer(data, plan, lang)
+    renderer = Renderer(data, plan, lang, history)
     for page in plan.pages[lang]:
         target = docs_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)

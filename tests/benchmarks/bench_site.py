@@ -21,27 +21,31 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tests" / "support"))
 sys.path.insert(0, str(REPO / "tests" / "site"))
 sys.path.insert(0, str(REPO / "tests" / "support"))
 
 from browser import CHROMIUM, CHROMIUM_FLAGS, free_port, static_server  # noqa: E402
 from stylesheets import BUDGET, render_blocking, render_path  # noqa: E402
+from synthetic import add_synthetic_pages  # noqa: E402
 
 LIGHTHOUSE = REPO / "tests" / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 LANGS = ("fr", "en")
+# Issue 13: each page under 25 KB of raw HTML, however many pages the site has.
+PAGE_BUDGET = 25 * 1024
 # Page type → its page in each language (folders; the 404 pages are files).
 PAGE_TYPES: dict[str, tuple[str, str]] = {
     "home": ("fr/", "en/"),
@@ -70,13 +74,15 @@ def weights(site: Path, page: str) -> dict[str, int]:
     return kinds
 
 
-def build_times(out: Path, site_url: str, runs: int) -> list[float]:
+def build_times(out: Path, site_url: str, runs: int, content: Path | None = None) -> list[float]:
+    """Seconds of each full build (`python -m sitebuild build`, a fresh process each time)."""
     times = []
     env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
+    extra = ["--content", str(content)] if content else []
     for _ in range(runs):
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, "-m", "sitebuild", "build", "--out", str(out)],
+            [sys.executable, "-m", "sitebuild", "build", "--out", str(out), *extra],
             check=True,
             env=env,
             capture_output=True,
@@ -85,26 +91,127 @@ def build_times(out: Path, site_url: str, runs: int) -> list[float]:
     return times
 
 
-def build_stock(out: Path) -> float:
-    """The staged pages of the last build through stock Material; returns the seconds."""
-    started = time.perf_counter()
+def build_stock(out: Path, runs: int = 1) -> list[float]:
+    """The staged pages and menu of the last build through stock Material, both languages
+    in parallel as the site build runs them; returns the seconds of each run."""
+    paths = []
     for lang in LANGS:
         config: dict[str, Any] = yaml.safe_load(
             (out / "config" / f"mkdocs.{lang}.yml").read_text(encoding="utf-8")
         )
         for key in ("extra_css", "extra_javascript", "plugins"):
             config.pop(key, None)  # Material's defaults: its bundle, its search
-        config["theme"] = {k: v for k, v in config["theme"].items() if k != "custom_dir"}
+        # Material as shipped: no overrides, none of the site's theme features.
+        config["theme"] = {
+            k: v for k, v in config["theme"].items() if k not in ("custom_dir", "features")
+        }
         config.update(site_dir=str(out / "stock" / lang), strict=False)
         path = out / "config" / f"stock.{lang}.yml"
         path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-        subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(path)],
-            check=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-            capture_output=True,
+        paths.append(path)
+    times = []
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    for _ in range(runs):
+        started = time.perf_counter()
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(path)],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for path in paths
+        ]
+        if any(proc.wait() != 0 for proc in procs):
+            raise RuntimeError("the stock Material build failed")
+        times.append(time.perf_counter() - started)
+    return times
+
+
+def html_sizes(site: Path) -> dict[str, int]:
+    """Raw bytes of every MkDocs page of both languages (`fr/…/index.html`), by address."""
+    return {
+        path.parent.relative_to(site).as_posix() + "/": path.stat().st_size
+        for lang in LANGS
+        for path in (site / lang).rglob("index.html")
+        if "pagefind" not in path.parts
+    }
+
+
+@dataclass
+class Measured:
+    label: str
+    pages: int
+    ours: list[float]
+    stock: list[float]
+    sizes: dict[str, int]
+    stock_sizes: dict[str, int]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.ours)
+
+    @property
+    def stock_median(self) -> float:
+        return statistics.median(self.stock)
+
+
+def measure(label: str, out: Path, site_url: str, runs: int, content: Path | None) -> Measured:
+    ours = build_times(out, site_url, runs, content)
+    stock = build_stock(out, runs)
+    sizes = html_sizes(out / "site")
+    return Measured(label, len(sizes), ours, stock, sizes, html_sizes(out / "stock"))
+
+
+def print_build(real: Measured, runs: int) -> None:
+    print(f"full build, both languages ({real.pages} pages), medians of {runs} runs:")
+    print(
+        f"  ours {real.median:.2f} s (min {min(real.ours):.2f}), stock Material (same staged"
+        f" pages, both languages in parallel) {real.stock_median:.2f} s:"
+        f" ratio {real.median / real.stock_median:.2f}"
+    )
+
+
+def print_scaling(series: list[Measured], synthetic: set[str]) -> None:
+    """Time per page, the added cost per added page, and the pages' raw HTML sizes."""
+    print("build scaling (synthetic page pairs added in a copy of content/, all in the menu):")
+    print(
+        f"  {'content':<14} {'pages':>5} {'ours s':>7} {'stock s':>7} {'ratio':>5}"
+        f" {'ms/page':>7} {'ms/added':>8} {'stock ms/added':>14}"
+    )
+    base = series[0]
+    for m in series:
+        added = m.pages - base.pages
+        marginal = f"{(m.median - base.median) / added * 1000:8.1f}" if added else f"{'':8}"
+        stock_marginal = (
+            f"{(m.stock_median - base.stock_median) / added * 1000:14.1f}" if added else ""
         )
-    return time.perf_counter() - started
+        print(
+            f"  {m.label:<14} {m.pages:>5} {m.median:>7.2f} {m.stock_median:>7.2f}"
+            f" {m.median / m.stock_median:>5.2f} {m.median / m.pages * 1000:>7.1f}"
+            f" {marginal} {stock_marginal}"
+        )
+    print(f"  raw HTML per page (KB; budget {PAGE_BUDGET // 1024} KB):")
+    print(
+        f"  {'content':<14} {'synthetic max':>13} {'median':>7} {'real max':>8}"
+        f" {'real growth max':>15} {'stock synth max':>15} {'stock real max':>14}"
+    )
+    for m in series:
+        synth = [size for url, size in m.sizes.items() if url in synthetic]
+        real = {url: size for url, size in m.sizes.items() if url not in synthetic}
+        growth = max(size - base.sizes.get(url, size) for url, size in real.items())
+        stock_synth = [size for url, size in m.stock_sizes.items() if url in synthetic]
+        stock_real = [size for url, size in m.stock_sizes.items() if url not in synthetic]
+        kb = lambda values: f"{max(values) / 1024:.1f}" if values else "-"  # noqa: E731
+        median = f"{statistics.median(synth) / 1024:.1f}" if synth else "-"
+        print(
+            f"  {m.label:<14} {kb(synth):>13} {median:>7} {kb(list(real.values())):>8}"
+            f" {growth / 1024:>+15.1f} {kb(stock_synth):>15} {kb(stock_real):>14}"
+        )
+    heavy = sorted((size, url) for url, size in base.sizes.items() if size > PAGE_BUDGET)
+    if heavy:
+        pages = ", ".join(f"/{url} {size / 1024:.1f}" for size, url in heavy)
+        print(f"  real pages over {PAGE_BUDGET // 1024} KB by their own content: {pages}")
 
 
 def lighthouse(url: str, report: Path) -> dict[str, Any]:
@@ -167,19 +274,37 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--lighthouse-runs", type=int, default=1)
     parser.add_argument("--no-lighthouse", action="store_true")
+    parser.add_argument(
+        "--extra-pages",
+        type=int,
+        nargs="*",
+        default=[250, 500],
+        help="synthetic page pairs per language to add, one build series each (none: skip)",
+    )
+    parser.add_argument("--section-size", type=int, default=25)
     args = parser.parse_args()
 
     port = free_port()
     site_url = f"http://127.0.0.1:{port}/"
     with tempfile.TemporaryDirectory(prefix="bench-site-") as tmp:
-        out = Path(tmp)
-        times = build_times(out, site_url, args.runs)
-        stock_seconds = build_stock(out)
+        out = Path(tmp) / "real"
+        real = measure("real site", out, site_url, args.runs, None)
+        print_build(real, args.runs)
+        if args.extra_pages:
+            series = [real]
+            synthetic: set[str] = set()
+            for count in args.extra_pages:
+                content = Path(tmp) / f"content-{count}"
+                shutil.copytree(REPO / "content", content)
+                added = add_synthetic_pages(content, count, args.section_size)
+                synthetic |= {f"{lang}/{url}" for lang in LANGS for url in added.urls[lang]}
+                label = f"+{count} pairs"
+                series.append(
+                    measure(label, Path(tmp) / f"out-{count}", site_url, args.runs, content)
+                )
+                shutil.rmtree(Path(tmp) / f"out-{count}" / "stock")
+            print_scaling(series, synthetic)
         site = out / "site"
-        pages = sum(len(list((site / lang).rglob("index.html"))) for lang in LANGS)
-        print(f"full build, both languages ({pages} pages), {args.runs} runs:")
-        print(f"  median {statistics.median(times):.2f} s, min {min(times):.2f} s")
-        print(f"  stock Material, same staged pages (MkDocs only, one run): {stock_seconds:.2f} s")
         print_weights(site, out / "stock")
         if args.no_lighthouse:
             return 0
