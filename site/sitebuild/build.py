@@ -102,64 +102,54 @@ def section_titles(plan: SitePlan, lang: Language) -> dict[str, str]:
 
 
 class Generators:
-    """One MkDocs process per language, started before the staging so that their imports
-    (MkDocs, Material, Markdown) overlap it; each builds once it is given its configuration.
-    The languages build in parallel: the build takes the time of the slower one."""
+    """The MkDocs builds, in one process started before the staging so that its imports
+    (MkDocs, Material, Markdown) overlap it; each language builds (in a child of its own)
+    as soon as its configuration is given: the French one while the English is staged."""
 
-    def __init__(self, out_dir: Path, langs: tuple[str, ...] = LANGUAGES) -> None:
+    def __init__(self, out_dir: Path) -> None:
         """`out_dir`: the build's output folder (its `cache/jinja` keeps the compiled
         templates from one build to the next)."""
         cache = out_dir / "cache" / "jinja"
-        self._procs = {
-            lang: subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-                [*GENERATOR, "--cache", str(cache)],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                text=True,
-                env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-            )
-            for lang in langs
-        }
+        self._proc = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            [*GENERATOR, "--cache", str(cache)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
 
-    def start(self, lang: str, config: Path) -> None:
-        """The language's build begins (its process reads the configuration's path)."""
-        stdin = self._procs[lang].stdin
+    def start(self, config: Path) -> None:
+        """The build of this configuration begins."""
+        stdin = self._proc.stdin
         if stdin is None or stdin.closed:
-            raise BuildError(f"the MkDocs process of {lang} was already given its configuration")
+            raise BuildError("the MkDocs process no longer takes configurations")
         stdin.write(f"{config}\n")
-        stdin.close()
+        stdin.flush()
 
     def wait(self) -> None:
-        """Waits for every language; raises BuildError with MkDocs' output if one failed."""
-        failures = []
-        for lang, proc in self._procs.items():
-            output = self._finish(proc)
-            if proc.returncode != 0:
-                failures.append(f"--- {lang} ---\n{output}")
-        if failures:
-            raise BuildError("MkDocs build failed:\n" + "\n".join(failures))
+        """Waits for every build given; raises BuildError with MkDocs' output if one failed."""
+        output = self._finish()
+        if self._proc.returncode != 0:
+            raise BuildError(f"MkDocs build failed:\n{output}")
 
     def stop(self) -> None:
-        """Ends the processes not given a configuration (the build stopped before)."""
-        for proc in self._procs.values():
-            if proc.returncode is None:
-                self._finish(proc)
+        """Ends the process (after the builds already given) if `wait` was not reached."""
+        if self._proc.returncode is None:
+            self._finish()
 
-    @staticmethod
-    def _finish(proc: subprocess.Popen[str]) -> str:
-        """Its output, once it ended (a process never given a configuration ends at once)."""
-        if proc.stdin is not None and not proc.stdin.closed:
-            proc.stdin.close()
-        output = proc.stdout.read() if proc.stdout is not None else ""
-        proc.wait()
+    def _finish(self) -> str:
+        if self._proc.stdin is not None and not self._proc.stdin.closed:
+            self._proc.stdin.close()
+        output = self._proc.stdout.read() if self._proc.stdout is not None else ""
+        self._proc.wait()
         return output
 
 
 def run_generator(config: Path) -> None:
     """MkDocs on one language's configuration, in its own process."""
-    generators = Generators(config.parent.parent, (config.name,))  # build/config/<file>
-    generators.start(config.name, config)
+    generators = Generators(config.parent.parent)  # build/config/<file>
+    generators.start(config)
     generators.wait()
 
 
@@ -226,8 +216,9 @@ def prepare_language(
     sources' last changes (`source_history`), when the caller prepares both languages.
     """
     settings = plan.settings
-    placeholders = stage_language(data, plan, lang, settings.staging_dir / lang, history)
-    write_social_image(data, lang, settings.staging_dir / lang)
+    cache = settings.out_dir / "cache"
+    placeholders = stage_language(data, plan, lang, settings.staging_dir / lang, history, cache)
+    write_social_image(data, lang, settings.staging_dir / lang, cache)
     stage_shell_page(data, lang, settings.staging_dir / lang)
     config_dir = settings.out_dir / "config"
     config_dir.mkdir(parents=True, exist_ok=True)
@@ -325,7 +316,7 @@ def build(settings: BuildSettings) -> BuildResult:
         for lang in LANGUAGES:
             placeholders[lang], configs[lang] = prepare_language(data, plan, lang, history)
             if not settings.release:
-                generators.start(lang, configs[lang])
+                generators.start(configs[lang])
             phases.done(f"stage {lang} (Jinja, social image, config)")
         if settings.release and any(placeholders.values()):
             pages = sorted({p for uses in placeholders.values() for p in uses})
@@ -336,7 +327,7 @@ def build(settings: BuildSettings) -> BuildResult:
             )
         for lang in LANGUAGES:
             if settings.release:
-                generators.start(lang, configs[lang])
+                generators.start(configs[lang])
         generators.wait()
     finally:
         generators.stop()

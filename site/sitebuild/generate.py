@@ -1,12 +1,14 @@
-"""One language's MkDocs build, in a process started before its configuration is written.
+"""The languages' MkDocs builds, in a process started before their configurations exist.
 
 `python -m sitebuild.generate --cache DIR` imports MkDocs and Material at once (a third of a
-second per process), then waits for one line on its standard input: the path of the
-language's configuration, which the build driver writes once it has staged the language's
-Markdown. The imports thus overlap the staging. An empty input (the driver stopped first:
+second of CPU), then reads its standard input: one line per language, the path of its
+configuration, which the build driver writes as soon as it has staged that language. Each
+line forks a child that builds it, so the languages build in parallel without importing
+twice, and the imports overlap the staging. It ends when its input ends, once every child
+has; its exit status is 1 if one failed. An input without a line (the driver stopped first:
 invalid data) ends it without building.
 
-It is `mkdocs build --strict -f CONFIG`, with two savings that change no output:
+Each child is `mkdocs build --strict -f CONFIG`, with two savings that change no output:
 - Material's templates are compiled once and kept in a Jinja bytecode cache (`DIR`, under
   the build's output folder; Jinja checks each template's source checksum, so an edited
   template compiles again): the next build skips compiling about thirty templates;
@@ -14,8 +16,9 @@ It is `mkdocs build --strict -f CONFIG`, with two savings that change no output:
   14,000 icons the templates inline): MkDocs leaves every dot folder out of the files it
   copies anyway.
 
-MkDocs' warnings go to the standard output (the driver shows them when a build fails); with
-`strict`, MkDocs counts them and stops, as the command line does.
+MkDocs' warnings go to the standard output, each line prefixed by its configuration's name
+(the driver shows them when a build fails); with `strict`, MkDocs counts them and stops, as
+the command line does.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import argparse
 import logging
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import jinja2
@@ -69,14 +73,27 @@ def generate(config_file: str) -> int:
     logger.setLevel(logging.WARNING)
     handler = logging.StreamHandler(sys.stdout)
     handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(levelname)s - %(message)s"))
+    name = Path(config_file).name
+    handler.setFormatter(logging.Formatter(f"{name}: %(levelname)s - %(message)s"))
     logger.addHandler(handler)
     try:
         build(load_config(config_file, strict=True))
     except MkDocsException as error:
-        print(f"ERROR - {error}")
+        print(f"{name}: ERROR - {error}")
         return 1
     return 0
+
+
+def _child(config_file: str) -> None:
+    """The forked child: one build, then out without running the parent's clean-up."""
+    code = 1
+    try:
+        code = generate(config_file)
+    except BaseException:  # reported; the status says it failed
+        traceback.print_exc(file=sys.stdout)
+    finally:
+        sys.stdout.flush()
+        os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,10 +101,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, required=True, help="Jinja bytecode cache folder")
     args = parser.parse_args(argv)
     use_cache(args.cache)
-    config_file = sys.stdin.readline().strip()
-    if not config_file:
-        return 0
-    return generate(config_file)
+    children: dict[int, str] = {}
+    while line := sys.stdin.readline():
+        config_file = line.strip()
+        if not config_file:
+            continue
+        sys.stdout.flush()
+        pid = os.fork()
+        if pid == 0:
+            _child(config_file)
+        children[pid] = config_file
+    failed = False
+    for pid, config_file in children.items():
+        _, status = os.waitpid(pid, 0)
+        if os.waitstatus_to_exitcode(status) != 0:
+            print(f"{Path(config_file).name}: the build stopped")
+            failed = True
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

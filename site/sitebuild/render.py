@@ -69,8 +69,11 @@ class Renderer:
         plan: SitePlan,
         lang: Language,
         history: dict[Path, dt.date] | None = None,
+        cache_dir: Path | None = None,
     ) -> None:
-        """`history`: `source_history(plan)`, when the caller renders both languages."""
+        """`history`: `source_history(plan)`, when the caller renders both languages.
+        `cache_dir`: where the compiled templates (the pages' Markdown included) are kept
+        from one build to the next (Jinja checks each source's checksum)."""
         self.data = data
         self.plan = plan
         self.lang = lang
@@ -80,6 +83,15 @@ class Renderer:
         self.uses_forms = False
         self.history = source_history(plan) if history is None else history
         self.env = make_environment()
+        # The staff pages' Markdown (without its front matter) is a template of this
+        # environment too, by its file's path: compiled once, kept by the bytecode cache.
+        self._bodies: dict[str, str] = {}
+        self.env.loader = jinja2.ChoiceLoader(
+            [jinja2.FunctionLoader(self._bodies.get), jinja2.FileSystemLoader(TEMPLATES_DIR)]
+        )
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            self.env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
         self.env.filters.update(
             tbc=self.tbc,
             money=self.money,
@@ -183,8 +195,9 @@ class Renderer:
         if page.source is not None:
             meta, body = split_front_matter(page.source.read_text(encoding="utf-8"), page.source)
             source_name = str(page.source)
+            self._bodies[source_name] = body
             try:
-                body = self.env.from_string(body).render(self.context(page))
+                body = self.env.get_template(source_name).render(self.context(page))
             except jinja2.TemplateSyntaxError as exc:
                 raise DataError(source_name, f"line {exc.lineno}", exc.message or "") from exc
             except jinja2.TemplateError as exc:
@@ -258,11 +271,13 @@ def stage_language(
     lang: Language,
     docs_dir: Path,
     history: dict[Path, dt.date] | None = None,
+    cache_dir: Path | None = None,
 ) -> list[str]:
-    """Writes a language's Markdown and assets into `docs_dir`; returns placeholder uses."""
+    """Writes a language's Markdown and assets into `docs_dir`; returns placeholder uses.
+    `cache_dir`: the build's cache folder (compiled templates, see `Renderer`)."""
     if docs_dir.exists():
         shutil.rmtree(docs_dir)
-    renderer = Renderer(data, plan, lang, history)
+    renderer = Renderer(data, plan, lang, history, cache_dir / "jinja-pages" if cache_dir else None)
     for page in plan.pages[lang]:
         target = docs_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)

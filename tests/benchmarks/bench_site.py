@@ -74,20 +74,39 @@ def weights(site: Path, page: str) -> dict[str, int]:
     return kinds
 
 
-def build_times(out: Path, site_url: str, runs: int, content: Path | None = None) -> list[float]:
-    """Seconds of each full build (`python -m sitebuild build`, a fresh process each time)."""
+def build_times(
+    out: Path,
+    site_url: str,
+    runs: int,
+    content: Path | None = None,
+    cold: bool = False,
+    phases: dict[str, list[float]] | None = None,
+) -> list[float]:
+    """Seconds of each full build (`python -m sitebuild build`, a fresh process each time).
+
+    `cold`: without the build's cache (`build/cache/`: compiled templates, the purge's and
+    the social images' last results), as in a fresh clone; else with the previous run's.
+    `phases` collects the seconds of each phase the build reports.
+    """
     times = []
     env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
     extra = ["--content", str(content)] if content else []
     for _ in range(runs):
+        if cold:
+            shutil.rmtree(out / "cache", ignore_errors=True)
         started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "sitebuild", "build", "--out", str(out), *extra],
+        proc = subprocess.run(
+            [sys.executable, "-m", "sitebuild", "build", "--out", str(out), "--timings", *extra],
             check=True,
             env=env,
             capture_output=True,
+            text=True,
         )
         times.append(time.perf_counter() - started)
+        for line in proc.stdout.splitlines():
+            if line.startswith("phase\t") and phases is not None:
+                _, name, seconds = line.split("\t")
+                phases.setdefault(name, []).append(float(seconds))
     return times
 
 
@@ -142,14 +161,22 @@ def html_sizes(site: Path) -> dict[str, int]:
 class Measured:
     label: str
     pages: int
+    cold: list[float]
     ours: list[float]
+    """Warm builds: the cache of the previous build kept (what a staff rebuild sees)."""
     stock: list[float]
     sizes: dict[str, int]
     stock_sizes: dict[str, int]
+    cold_phases: dict[str, list[float]]
+    warm_phases: dict[str, list[float]]
 
     @property
     def median(self) -> float:
         return statistics.median(self.ours)
+
+    @property
+    def cold_median(self) -> float:
+        return statistics.median(self.cold)
 
     @property
     def stock_median(self) -> float:
@@ -157,40 +184,81 @@ class Measured:
 
 
 def measure(label: str, out: Path, site_url: str, runs: int, content: Path | None) -> Measured:
-    ours = build_times(out, site_url, runs, content)
+    cold_phases: dict[str, list[float]] = {}
+    warm_phases: dict[str, list[float]] = {}
+    cold = build_times(out, site_url, runs, content, cold=True, phases=cold_phases)
+    ours = build_times(out, site_url, runs, content, phases=warm_phases)
     stock = build_stock(out, runs)
     sizes = html_sizes(out / "site")
-    return Measured(label, len(sizes), ours, stock, sizes, html_sizes(out / "stock"))
+    return Measured(
+        label,
+        len(sizes),
+        cold,
+        ours,
+        stock,
+        sizes,
+        html_sizes(out / "stock"),
+        cold_phases,
+        warm_phases,
+    )
+
+
+def print_phases(series: list[Measured]) -> None:
+    """Where a build's time goes: median seconds per phase, cold and warm, per content."""
+    print("where the time goes (median s per phase, inside the build process; the rest of")
+    print("the wall time is Python's start and the driver's imports):")
+    header = "".join(f" {m.label + ' cold':>16} {m.label + ' warm':>16}" for m in series)
+    print(f"  {'phase':<48}{header}")
+    names = list(series[0].cold_phases)
+    for name in names:
+        cells = "".join(
+            f" {statistics.median(m.cold_phases.get(name, [0])):>16.3f}"
+            f" {statistics.median(m.warm_phases.get(name, [0])):>16.3f}"
+            for m in series
+        )
+        print(f"  {name:<48}{cells}")
+    totals = "".join(f" {m.cold_median:>16.3f} {m.median:>16.3f}" for m in series)
+    print(f"  {'wall time of the command (median)':<48}{totals}")
 
 
 def print_build(real: Measured, runs: int) -> None:
     print(f"full build, both languages ({real.pages} pages), medians of {runs} runs:")
     print(
-        f"  ours {real.median:.2f} s (min {min(real.ours):.2f}), stock Material (same staged"
-        f" pages, both languages in parallel) {real.stock_median:.2f} s:"
-        f" ratio {real.median / real.stock_median:.2f}"
+        f"  stock Material (same staged pages and menu, both languages in parallel, MkDocs"
+        f" only) {real.stock_median:.2f} s"
+    )
+    print(
+        f"  ours, cold (no build cache) {real.cold_median:.2f} s (min {min(real.cold):.2f}):"
+        f" ratio {real.cold_median / real.stock_median:.2f}"
+    )
+    print(
+        f"  ours, warm (the previous build's cache) {real.median:.2f} s"
+        f" (min {min(real.ours):.2f}): ratio {real.median / real.stock_median:.2f}"
     )
 
 
 def print_scaling(series: list[Measured], synthetic: set[str]) -> None:
     """Time per page, the added cost per added page, and the pages' raw HTML sizes."""
     print("build scaling (synthetic page pairs added in a copy of content/, all in the menu):")
+    print("  (ms/added: the build's growth per page added since the line above: equal = linear)")
     print(
-        f"  {'content':<14} {'pages':>5} {'ours s':>7} {'stock s':>7} {'ratio':>5}"
-        f" {'ms/page':>7} {'ms/added':>8} {'stock ms/added':>14}"
+        f"  {'content':<14} {'pages':>5} {'cold s':>7} {'warm s':>7} {'stock s':>7}"
+        f" {'ratio':>5} {'ms/page':>7} {'ms/added':>8} {'stock ms/added':>14}"
     )
-    base = series[0]
+    previous = None
     for m in series:
-        added = m.pages - base.pages
-        marginal = f"{(m.median - base.median) / added * 1000:8.1f}" if added else f"{'':8}"
-        stock_marginal = (
-            f"{(m.stock_median - base.stock_median) / added * 1000:14.1f}" if added else ""
-        )
+        marginal, stock_marginal = f"{'':8}", ""
+        if previous is not None:
+            added = m.pages - previous.pages
+            marginal = f"{(m.cold_median - previous.cold_median) / added * 1000:8.1f}"
+            stock_marginal = f"{(m.stock_median - previous.stock_median) / added * 1000:14.1f}"
         print(
-            f"  {m.label:<14} {m.pages:>5} {m.median:>7.2f} {m.stock_median:>7.2f}"
-            f" {m.median / m.stock_median:>5.2f} {m.median / m.pages * 1000:>7.1f}"
-            f" {marginal} {stock_marginal}"
+            f"  {m.label:<14} {m.pages:>5} {m.cold_median:>7.2f} {m.median:>7.2f}"
+            f" {m.stock_median:>7.2f} {m.cold_median / m.stock_median:>5.2f}"
+            f" {m.cold_median / m.pages * 1000:>7.1f} {marginal} {stock_marginal}"
         )
+        previous = m
+    base = series[0]
     print(f"  raw HTML per page (KB; budget {PAGE_BUDGET // 1024} KB):")
     print(
         f"  {'content':<14} {'synthetic max':>13} {'median':>7} {'real max':>8}"
@@ -304,6 +372,9 @@ def main() -> int:
                 )
                 shutil.rmtree(Path(tmp) / f"out-{count}" / "stock")
             print_scaling(series, synthetic)
+            print_phases(series)
+        else:
+            print_phases([real])
         site = out / "site"
         print_weights(site, out / "stock")
         if args.no_lighthouse:
