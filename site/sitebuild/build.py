@@ -51,6 +51,11 @@ class BuildResult:
     """Seconds per phase of the build, in order (the benchmark prints them)."""
 
 
+def _custom_dir(theme: dict[str, Any]) -> str:
+    """The theme overrides' folder, as each language's configuration names it."""
+    return str(REPO_ROOT / theme["custom_dir"])
+
+
 def language_config(data: Content, plan: SitePlan, lang: Language) -> dict[str, Any]:
     """The shared `mkdocs.yml` with this language's paths, URL, nav and theme language."""
     settings = plan.settings
@@ -64,7 +69,7 @@ def language_config(data: Content, plan: SitePlan, lang: Language) -> dict[str, 
         nav=nav_tree(plan.pages[lang], section_titles(plan, lang)),
     )
     theme = dict(config["theme"])
-    theme.update(language=lang, custom_dir=str(REPO_ROOT / theme["custom_dir"]))
+    theme.update(language=lang, custom_dir=_custom_dir(theme))
     config["theme"] = theme
     footer = [
         {"text": strings["footer"]["links"][page_id], "url": plan.find(lang, page_id).url}
@@ -110,8 +115,17 @@ class Generators:
         """`out_dir`: the build's output folder (its `cache/jinja` keeps the compiled
         templates from one build to the next)."""
         cache = out_dir / "cache" / "jinja"
+        theme = yaml.safe_load(BASE_CONFIG.read_text(encoding="utf-8"))["theme"]
         self._proc = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-            [*GENERATOR, "--cache", str(cache)],
+            [
+                *GENERATOR,
+                "--cache",
+                str(cache),
+                "--theme",
+                theme["name"],
+                "--custom-dir",
+                _custom_dir(theme),
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

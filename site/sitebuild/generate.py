@@ -12,6 +12,10 @@ Each child is `mkdocs build --strict -f CONFIG`, with two savings that change no
 - Material's templates are compiled once and kept in a Jinja bytecode cache (`DIR`, under
   the build's output folder; Jinja checks each template's source checksum, so an edited
   template compiles again): the next build skips compiling about thirty templates;
+- while it waits for the first configuration, it compiles the theme's templates into that
+  cache (`main.html`, `404.html` and every template they name, followed through their
+  includes, imports and extends; `--custom-dir` is the configurations' `theme.custom_dir`):
+  the children then load them instead of compiling them each;
 - the theme's files are listed without walking its dot folders (Material's `.icons/`,
   14,000 icons the templates inline): MkDocs leaves every dot folder out of the files it
   copies anyway.
@@ -31,6 +35,7 @@ import traceback
 from pathlib import Path
 
 import jinja2
+from jinja2 import meta
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
@@ -68,6 +73,35 @@ def use_cache(cache_dir: Path) -> None:
     Theme.get_env = get_env  # type: ignore[method-assign, assignment]
 
 
+def precompile(theme_name: str, custom_dir: str | None) -> int:
+    """Compiles the templates a build of this theme renders into the bytecode cache (the
+    ones already there are left); returns how many it found."""
+    theme = Theme(name=theme_name, custom_dir=custom_dir)
+    env = theme.get_env()
+    cache = env.bytecode_cache
+    loader = env.loader
+    if cache is None or loader is None:
+        return 0
+    todo, seen = ["main.html", "404.html"], set()
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            source, filename, _ = loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            continue
+        tree = env.parse(source, name, filename)
+        bucket = cache.get_bucket(env, name, filename, source)
+        if bucket.code is None:
+            bucket.code = env.compile(tree, name, filename)
+            cache.set_bucket(bucket)
+        # Names built at run time (a language's partial) are None here: compiled when used.
+        todo.extend(ref for ref in meta.find_referenced_templates(tree) if ref)
+    return len(seen)
+
+
 def generate(config_file: str) -> int:
     logger = logging.getLogger("mkdocs")
     logger.setLevel(logging.WARNING)
@@ -99,8 +133,11 @@ def _child(config_file: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="sitebuild.generate", description=__doc__)
     parser.add_argument("--cache", type=Path, required=True, help="Jinja bytecode cache folder")
+    parser.add_argument("--theme", default="material", help="the theme to compile ahead")
+    parser.add_argument("--custom-dir", help="the configurations' theme.custom_dir")
     args = parser.parse_args(argv)
     use_cache(args.cache)
+    precompile(args.theme, args.custom_dir)
     children: dict[int, str] = {}
     while line := sys.stdin.readline():
         config_file = line.strip()

@@ -1,19 +1,31 @@
-"""Prints the site's figures: full build time (both languages), then for each page type and
+"""Prints the site's figures: the full build's time (both languages) against stock Material's,
+how it scales with synthetic pages added, where its time goes, then for each page type and
 language the render-path weight (the HTML and what it must load before its first render:
 stylesheets and classic scripts, gzip) beside stock Material's for the same page measured in
 the same run, and Lighthouse 12.2.3 mobile scores with LCP and CLS.
 
     .venv/bin/python tests/benchmarks/bench_site.py [--runs 3] [--lighthouse-runs 1]
-        [--no-lighthouse]
+        [--no-lighthouse] [--extra-pages 250 500] [--section-size 25]
+
+Build time: medians of `--runs` fresh `python -m sitebuild build` processes, cold (without
+`build/cache/`, as in a fresh clone) and warm (the previous build's cache: what a staff
+rebuild sees), beside stock Material building the same staged pages and menu (both
+languages in parallel, MkDocs only: no purge, no search index, no shell export), measured
+in the same run. `--extra-pages N…` repeats it on a copy of content/ with N synthetic page
+pairs per language in the menu (tests/support/synthetic.py: one top section, sections of
+`--section-size` pages), and prints the time per page, the growth per added page from one
+size to the next (equal figures: linear) and each page's raw HTML (issue 13: under 25 KB).
+`--extra-pages` without a number skips it.
 
 Lighthouse's simulated LCP counts the CPU work the browser did before its first paint, so a
 loaded machine inflates it (see `benchmarkIndex`): `--lighthouse-runs 3` prints each run and
 the median per page.
 
 "Stock Material" is the same staged content and navigation built with Material as shipped
-(no overrides, its own JavaScript bundle, its search plugin, no purge); only its Google
-Fonts are off (no request may leave this machine). The render path is counted as
-`tests/site/test_stylesheet.py` counts it for its 14 KB budget (tests/site/stylesheets.py).
+(no overrides, none of the site's theme features, its own JavaScript bundle, its search
+plugin, no purge); only its Google Fonts are off (no request may leave this machine). The
+render path is counted as `tests/site/test_stylesheet.py` counts it for its 14 KB budget
+(tests/site/stylesheets.py).
 """
 
 from __future__ import annotations
