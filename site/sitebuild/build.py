@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from .feeds import write_feed
 from .notfound import write_not_found_page
 from .numbers import write_open_data
 from .pages import HREFLANG, SitePlan, nav_tree, plan_site
-from .render import make_environment, source_history, split_front_matter, stage_language
+from .render import dump_yaml, make_environment, source_history, split_front_matter, stage_language
 from .search import SearchIndexing, header_link, write_search_index
 from .settings import REPO_ROOT, BuildSettings
 from .shell import SHELL_DIR_NAME, export_shell, stage_shell_page
@@ -238,7 +239,7 @@ def prepare_language(
     config_dir.mkdir(parents=True, exist_ok=True)
     path = config_dir / f"mkdocs.{lang}.yml"
     path.write_text(
-        yaml.safe_dump(language_config(data, plan, lang), allow_unicode=True, sort_keys=False),
+        dump_yaml(language_config(data, plan, lang)),
         encoding="utf-8",
     )
     return placeholders, path
@@ -290,6 +291,24 @@ def build_language(
     return placeholders
 
 
+def _clear_aside(folder: Path) -> threading.Thread:
+    """Moves `folder` aside (a rename: instant) and removes it in a thread; join the thread
+    to know it is gone. Leftovers of an interrupted build (`.<name>-old-*`) go too."""
+    doomed = sorted(folder.parent.glob(f".{folder.name}-old-*"))
+    if folder.exists():
+        aside = folder.with_name(f".{folder.name}-old-{os.getpid()}-{time.monotonic_ns()}")
+        os.replace(folder, aside)
+        doomed.append(aside)
+
+    def remove() -> None:
+        for path in doomed:
+            shutil.rmtree(path, ignore_errors=True)
+
+    thread = threading.Thread(target=remove, name="clear-site", daemon=True)
+    thread.start()
+    return thread
+
+
 class _Phases:
     """Seconds spent in each phase of a build, for the benchmark's table."""
 
@@ -319,8 +338,8 @@ def build(settings: BuildSettings) -> BuildResult:
         plan = plan_site(data, settings)
         history = source_history(plan)
         phases.done("load data, plan, Git history")
-        if settings.site_dir.exists():
-            shutil.rmtree(settings.site_dir)
+        # The previous site is moved aside and removed while the build goes on.
+        clearing = _clear_aside(settings.site_dir)
         settings.site_dir.mkdir(parents=True)
         shutil.rmtree(settings.out_dir / SHELL_DIR_NAME, ignore_errors=True)
         phases.done("clear the site folder")
@@ -357,5 +376,6 @@ def build(settings: BuildSettings) -> BuildResult:
     for lang in LANGUAGES:
         finish_language(data, plan, lang)
     finish_site(data, plan)
+    clearing.join()
     phases.done("shells, sitemaps, feeds, root pages, 404")
     return BuildResult(plan, placeholders, time.perf_counter() - started, phases.seconds)

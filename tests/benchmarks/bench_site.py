@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -86,6 +87,11 @@ def weights(site: Path, page: str) -> dict[str, int]:
     return kinds
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def build_times(
     out: Path,
     site_url: str,
@@ -93,12 +99,15 @@ def build_times(
     content: Path | None = None,
     cold: bool = False,
     phases: dict[str, list[float]] | None = None,
+    cpu: list[float] | None = None,
 ) -> list[float]:
     """Seconds of each full build (`python -m sitebuild build`, a fresh process each time).
 
     `cold`: without the build's cache (`build/cache/`: compiled templates, the purge's and
     the social images' last results), as in a fresh clone; else with the previous run's.
-    `phases` collects the seconds of each phase the build reports.
+    `phases` collects the seconds of each phase the build reports, `cpu` the CPU seconds
+    (user + system) of each build and its processes: steadier than the wall time on a
+    machine others use.
     """
     times = []
     env = {**os.environ, "SITE_URL": site_url, "NO_MKDOCS_2_WARNING": "1"}
@@ -107,6 +116,7 @@ def build_times(
         if cold:
             shutil.rmtree(out / "cache", ignore_errors=True)
         started = time.perf_counter()
+        used = _children_cpu()
         proc = subprocess.run(
             [sys.executable, "-m", "sitebuild", "build", "--out", str(out), "--timings", *extra],
             check=True,
@@ -115,6 +125,8 @@ def build_times(
             text=True,
         )
         times.append(time.perf_counter() - started)
+        if cpu is not None:
+            cpu.append(_children_cpu() - used)
         for line in proc.stdout.splitlines():
             if line.startswith("phase\t") and phases is not None:
                 _, name, seconds = line.split("\t")
@@ -122,7 +134,7 @@ def build_times(
     return times
 
 
-def build_stock(out: Path, runs: int = 1) -> list[float]:
+def build_stock(out: Path, runs: int = 1, cpu: list[float] | None = None) -> list[float]:
     """The staged pages and menu of the last build through stock Material, both languages
     in parallel as the site build runs them; returns the seconds of each run."""
     paths = []
@@ -144,6 +156,7 @@ def build_stock(out: Path, runs: int = 1) -> list[float]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     for _ in range(runs):
         started = time.perf_counter()
+        used = _children_cpu()
         procs = [
             subprocess.Popen(
                 [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", str(path)],
@@ -156,6 +169,8 @@ def build_stock(out: Path, runs: int = 1) -> list[float]:
         if any(proc.wait() != 0 for proc in procs):
             raise RuntimeError("the stock Material build failed")
         times.append(time.perf_counter() - started)
+        if cpu is not None:
+            cpu.append(_children_cpu() - used)
     return times
 
 
@@ -181,6 +196,8 @@ class Measured:
     stock_sizes: dict[str, int]
     cold_phases: dict[str, list[float]]
     warm_phases: dict[str, list[float]]
+    cpu: dict[str, list[float]]
+    """CPU seconds per build: "cold", "warm", "stock"."""
 
     @property
     def median(self) -> float:
@@ -198,9 +215,10 @@ class Measured:
 def measure(label: str, out: Path, site_url: str, runs: int, content: Path | None) -> Measured:
     cold_phases: dict[str, list[float]] = {}
     warm_phases: dict[str, list[float]] = {}
-    cold = build_times(out, site_url, runs, content, cold=True, phases=cold_phases)
-    ours = build_times(out, site_url, runs, content, phases=warm_phases)
-    stock = build_stock(out, runs)
+    cpu: dict[str, list[float]] = {"cold": [], "warm": [], "stock": []}
+    cold = build_times(out, site_url, runs, content, True, cold_phases, cpu["cold"])
+    ours = build_times(out, site_url, runs, content, False, warm_phases, cpu["warm"])
+    stock = build_stock(out, runs, cpu["stock"])
     sizes = html_sizes(out / "site")
     return Measured(
         label,
@@ -212,6 +230,7 @@ def measure(label: str, out: Path, site_url: str, runs: int, content: Path | Non
         html_sizes(out / "stock"),
         cold_phases,
         warm_phases,
+        cpu,
     )
 
 
@@ -246,6 +265,12 @@ def print_build(real: Measured, runs: int) -> None:
     print(
         f"  ours, warm (the previous build's cache) {real.median:.2f} s"
         f" (min {min(real.ours):.2f}): ratio {real.median / real.stock_median:.2f}"
+    )
+    cpu = {kind: statistics.median(values) for kind, values in real.cpu.items()}
+    print(
+        f"  CPU seconds (user + system, every process): stock {cpu['stock']:.2f},"
+        f" ours cold {cpu['cold']:.2f} (ratio {cpu['cold'] / cpu['stock']:.2f}),"
+        f" warm {cpu['warm']:.2f} (ratio {cpu['warm'] / cpu['stock']:.2f})"
     )
 
 
