@@ -32,6 +32,7 @@ import logging
 import os
 import sys
 import traceback
+from importlib import metadata
 from pathlib import Path
 
 import jinja2
@@ -58,9 +59,15 @@ class ThemeLoader(jinja2.FileSystemLoader):
 
 
 def use_cache(cache_dir: Path) -> None:
-    """Every theme environment of this process gets the loader above and the bytecode cache."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    bytecode = jinja2.FileSystemBytecodeCache(str(cache_dir))
+    """Every theme environment of this process gets the loader above and the bytecode cache
+    (a folder per version of Jinja, MkDocs and Material: their environment's options shape
+    the compiled code, which Jinja does not check)."""
+    versions = "-".join(
+        metadata.version(package) for package in ("jinja2", "mkdocs", "mkdocs-material")
+    )
+    folder = cache_dir / versions
+    folder.mkdir(parents=True, exist_ok=True)
+    bytecode = jinja2.FileSystemBytecodeCache(str(folder))
     fresh = Theme.get_env
 
     def get_env(theme: Theme) -> jinja2.Environment:

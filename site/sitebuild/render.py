@@ -7,6 +7,7 @@ funding, phase) is written once in the data and quoted everywhere from there.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
 import shutil
 from collections.abc import Callable
@@ -44,6 +45,29 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def environment_key(env: jinja2.Environment) -> str:
+    """A short digest of what, besides a template's source, its compiled code depends on."""
+    options = (
+        jinja2.__version__,
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.newline_sequence,
+        env.keep_trailing_newline,
+        env.optimized,
+        repr(env.autoescape),
+        sorted(env.extensions),
+    )
+    return hashlib.sha256(repr(options).encode("utf-8")).hexdigest()[:12]
 
 
 # libyaml's emitter when PyYAML carries it: the same YAML (checked on a thousand staged
@@ -101,8 +125,11 @@ class Renderer:
             [jinja2.FunctionLoader(self._bodies.get), jinja2.FileSystemLoader(TEMPLATES_DIR)]
         )
         if cache_dir is not None:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            self.env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(cache_dir))
+            # Jinja checks each template's source, not the environment's options, which
+            # shape the compiled code too: they name the folder.
+            folder = cache_dir / environment_key(self.env)
+            folder.mkdir(parents=True, exist_ok=True)
+            self.env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
         self.env.filters.update(
             tbc=self.tbc,
             money=self.money,
