@@ -79,8 +79,12 @@ def unpurged_css(material: Path) -> str:
     return "\n".join(parts)
 
 
-def purge(css: str, sources: Sources) -> tuple[str, list[str]]:
-    """The rules of `css` that `sources` can match, minified; and the rejected selectors."""
+def purge(css: str, sources: Sources, selectors_cache: Path | None = None) -> tuple[str, list[str]]:
+    """The rules of `css` that `sources` can match, minified; and the rejected selectors.
+
+    `selectors_cache`: a folder where what each page holds (its tags, classes, ids,
+    attributes) is kept by the SHA-256 of its text, so that the next purge parses only the
+    pages that changed (stylesheet.cjs)."""
     # Imported here: the build module imports this one.
     from .build import BuildError
 
@@ -95,6 +99,8 @@ def purge(css: str, sources: Sources) -> tuple[str, list[str]]:
         "pages": [str(p) for p in sources.pages],
         "templates": [str(p) for p in sources.templates],
         "scripts": [str(p) for p in sources.scripts],
+        "cache": str(selectors_cache) if selectors_cache else None,
+        "tools": _tools_digest(),
     }
     proc = subprocess.run(  # noqa: S603 (our script, our files)
         [node, str(SCRIPT)],
@@ -126,13 +132,17 @@ def material_stylesheet(site_dir: Path) -> Path:
     return found[0]
 
 
+def _tools_digest() -> str:
+    """The installed Node tools, as the npm lock pins them."""
+    lock = NODE_MODULES.parent / "package-lock.json"
+    return hashlib.sha256(lock.read_bytes() if lock.is_file() else b"").hexdigest()
+
+
 def _purge_key(css: str, sources: Sources) -> str:
     """What the purge's result depends on: its input, every file it reads, its tools."""
     digest = hashlib.sha256()
-    for part in (css, SCRIPT.read_text(encoding="utf-8")):
+    for part in (css, SCRIPT.read_text(encoding="utf-8"), _tools_digest()):
         digest.update(part.encode("utf-8"))
-    lock = NODE_MODULES.parent / "package-lock.json"
-    digest.update(lock.read_bytes() if lock.is_file() else b"")
     for path in [*sources.pages, *sources.templates, *sources.scripts]:
         digest.update(b"\x00" + str(path).encode("utf-8") + b"\x00")
         digest.update(path.read_bytes())
@@ -141,7 +151,8 @@ def _purge_key(css: str, sources: Sources) -> str:
 
 def cached_purge(css: str, sources: Sources, cache_dir: Path | None) -> tuple[str, list[str]]:
     """`purge`, skipped when the same inputs were purged by the previous build (the answer
-    is kept in `cache_dir`, one file): a rebuild of unchanged content runs no Node."""
+    is kept in `cache_dir`, one file): a rebuild of unchanged content runs no Node; else
+    only the pages that changed are parsed again (`cache_dir/page-selectors`)."""
     if cache_dir is None:
         return purge(css, sources)
     key = _purge_key(css, sources)
@@ -149,7 +160,7 @@ def cached_purge(css: str, sources: Sources, cache_dir: Path | None) -> tuple[st
     if kept.is_file():
         answer = json.loads(kept.read_text(encoding="utf-8"))
         return str(answer["css"]), [str(s) for s in answer["rejected"]]
-    result, rejected = purge(css, sources)
+    result, rejected = purge(css, sources, cache_dir / "page-selectors")
     cache_dir.mkdir(parents=True, exist_ok=True)
     for old in cache_dir.glob("*.json"):
         old.unlink()
