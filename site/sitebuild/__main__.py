@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     build_cmd.add_argument("--release", action="store_true", help="refuse À CONFIRMER placeholders")
     build_cmd.add_argument("--content", type=Path, help="content folder (default: content/)")
     build_cmd.add_argument("--out", type=Path, help="output folder (default: build/)")
+    build_cmd.add_argument(
+        "--timings", action="store_true", help="print the seconds of each phase (tab-separated)"
+    )
     check_cmd = commands.add_parser("check", help="check content/ for staff (French, English)")
     check_cmd.add_argument("--release", action="store_true", help="fail while placeholders remain")
     check_cmd.add_argument("--content", type=Path, help="content folder (default: content/)")
@@ -43,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if args.timings:
+        for phase, seconds in result.phases.items():
+            print(f"phase\t{phase}\t{seconds:.4f}")
     shown = sum(len(uses) for uses in result.placeholders.values())
     print(
         f"built {settings.site_dir} in {result.seconds:.1f} s"

@@ -11,9 +11,11 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +25,18 @@ from content_model import LANGUAGES, PLACEHOLDER, Content, DataError, Language, 
 from .feeds import write_feed
 from .notfound import write_not_found_page
 from .numbers import write_open_data
-from .pages import HREFLANG, SitePlan, plan_site
-from .render import make_environment, stage_language
-from .search import header_link, write_search_index, write_search_indexes
+from .pages import HREFLANG, SitePlan, nav_tree, plan_site
+from .render import dump_yaml, make_environment, source_history, split_front_matter, stage_language
+from .search import SearchIndexing, header_link, write_search_index
 from .settings import REPO_ROOT, BuildSettings
 from .shell import SHELL_DIR_NAME, export_shell, stage_shell_page
 from .social import write_social_image
-from .stylesheet import write_site_stylesheet
+from .stylesheet import apply_site_stylesheet, prepare_site_stylesheet, write_site_stylesheet
 
 BASE_CONFIG = REPO_ROOT / "mkdocs.yml"
-# Not --quiet: it drops MkDocs' warnings before --strict counts them (a broken link passed).
-# The output is captured, and shown only when a build fails.
-GENERATOR = [sys.executable, "-m", "mkdocs", "build", "--strict", "-f"]
+# The output (MkDocs' warnings) is captured, and shown only when a build fails.
+# `mkdocs build --strict -f CONFIG`, in a process started early (see sitebuild.generate).
+GENERATOR = [sys.executable, "-m", "sitebuild.generate"]
 
 
 class BuildError(Exception):
@@ -46,6 +48,13 @@ class BuildResult:
     plan: SitePlan
     placeholders: dict[Language, list[str]]
     seconds: float
+    phases: dict[str, float] = field(default_factory=dict)
+    """Seconds per phase of the build, in order (the benchmark prints them)."""
+
+
+def _custom_dir(theme: dict[str, Any]) -> str:
+    """The theme overrides' folder, as each language's configuration names it."""
+    return str(REPO_ROOT / theme["custom_dir"])
 
 
 def language_config(data: Content, plan: SitePlan, lang: Language) -> dict[str, Any]:
@@ -58,10 +67,10 @@ def language_config(data: Content, plan: SitePlan, lang: Language) -> dict[str, 
         site_description=strings["description"],
         docs_dir=str(settings.staging_dir / lang),
         site_dir=str(settings.site_dir / lang),
-        nav=[page.path for page in plan.pages[lang] if page.nav],
+        nav=nav_tree(plan.pages[lang], section_titles(plan, lang)),
     )
     theme = dict(config["theme"])
-    theme.update(language=lang, custom_dir=str(REPO_ROOT / theme["custom_dir"]))
+    theme.update(language=lang, custom_dir=_custom_dir(theme))
     config["theme"] = theme
     footer = [
         {"text": strings["footer"]["links"][page_id], "url": plan.find(lang, page_id).url}
@@ -79,30 +88,84 @@ def language_config(data: Content, plan: SitePlan, lang: Language) -> dict[str, 
     return config
 
 
-def _run_generators(configs: dict[str, Path]) -> None:
-    # Two languages, two processes: the build takes the time of the slower one.
-    procs = {
-        lang: subprocess.Popen(  # noqa: S603 (our own interpreter and config paths)
-            [*GENERATOR, str(path)],
+def section_titles(plan: SitePlan, lang: Language) -> dict[str, str]:
+    """The titles of the language's folder index pages, as MkDocs gives them (the front
+    matter's `title`, else the first heading), read from the staged Markdown: a section of
+    the menu is named after its index page."""
+    titles = {}
+    docs_dir = plan.settings.staging_dir / lang
+    for page in plan.pages[lang]:
+        if not page.path.endswith("/index.md"):
+            continue
+        meta, body = split_front_matter(
+            (docs_dir / page.path).read_text(encoding="utf-8"), docs_dir / page.path
+        )
+        heading = next(
+            (line[2:].strip() for line in body.splitlines() if line.startswith("# ")), ""
+        )
+        titles[page.path] = str(meta.get("title") or heading or page.id)
+    return titles
+
+
+class Generators:
+    """The MkDocs builds, in one process started before the staging so that its imports
+    (MkDocs, Material, Markdown) overlap it; each language builds (in a child of its own)
+    as soon as its configuration is given: the French one while the English is staged."""
+
+    def __init__(self, out_dir: Path) -> None:
+        """`out_dir`: the build's output folder (its `cache/jinja` keeps the compiled
+        templates from one build to the next)."""
+        cache = out_dir / "cache" / "jinja"
+        theme = yaml.safe_load(BASE_CONFIG.read_text(encoding="utf-8"))["theme"]
+        self._proc = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            [
+                *GENERATOR,
+                "--cache",
+                str(cache),
+                "--theme",
+                theme["name"],
+                "--custom-dir",
+                _custom_dir(theme),
+            ],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
         )
-        for lang, path in configs.items()
-    }
-    failures = []
-    for lang, proc in procs.items():
-        output, _ = proc.communicate()
-        if proc.returncode != 0:
-            failures.append(f"--- {lang} ---\n{output}")
-    if failures:
-        raise BuildError("MkDocs build failed:\n" + "\n".join(failures))
+
+    def start(self, config: Path) -> None:
+        """The build of this configuration begins."""
+        stdin = self._proc.stdin
+        if stdin is None or stdin.closed:
+            raise BuildError("the MkDocs process no longer takes configurations")
+        stdin.write(f"{config}\n")
+        stdin.flush()
+
+    def wait(self) -> None:
+        """Waits for every build given; raises BuildError with MkDocs' output if one failed."""
+        output = self._finish()
+        if self._proc.returncode != 0:
+            raise BuildError(f"MkDocs build failed:\n{output}")
+
+    def stop(self) -> None:
+        """Ends the process (after the builds already given) if `wait` was not reached."""
+        if self._proc.returncode is None:
+            self._finish()
+
+    def _finish(self) -> str:
+        if self._proc.stdin is not None and not self._proc.stdin.closed:
+            self._proc.stdin.close()
+        output = self._proc.stdout.read() if self._proc.stdout is not None else ""
+        self._proc.wait()
+        return output
 
 
 def run_generator(config: Path) -> None:
     """MkDocs on one language's configuration, in its own process."""
-    _run_generators({config.name: config})
+    generators = Generators(config.parent.parent)  # build/config/<file>
+    generators.start(config)
+    generators.wait()
 
 
 def _write_sitemap(plan: SitePlan, path: Path, langs: tuple[Language, ...]) -> None:
@@ -156,20 +219,27 @@ def write_root_pages(data: Content, plan: SitePlan) -> None:
     )
 
 
-def prepare_language(data: Content, plan: SitePlan, lang: Language) -> tuple[list[str], Path]:
+def prepare_language(
+    data: Content,
+    plan: SitePlan,
+    lang: Language,
+    history: dict[Path, date] | None = None,
+) -> tuple[list[str], Path]:
     """Stage a language's Markdown and assets and write its MkDocs configuration.
 
-    Returns the placeholders its pages show and the configuration's path.
+    Returns the placeholders its pages show and the configuration's path. `history`: the
+    sources' last changes (`source_history`), when the caller prepares both languages.
     """
     settings = plan.settings
-    placeholders = stage_language(data, plan, lang, settings.staging_dir / lang)
-    write_social_image(data, lang, settings.staging_dir / lang)
+    cache = settings.out_dir / "cache"
+    placeholders = stage_language(data, plan, lang, settings.staging_dir / lang, history, cache)
+    write_social_image(data, lang, settings.staging_dir / lang, cache)
     stage_shell_page(data, lang, settings.staging_dir / lang)
     config_dir = settings.out_dir / "config"
     config_dir.mkdir(parents=True, exist_ok=True)
     path = config_dir / f"mkdocs.{lang}.yml"
     path.write_text(
-        yaml.safe_dump(language_config(data, plan, lang), allow_unicode=True, sort_keys=False),
+        dump_yaml(language_config(data, plan, lang)),
         encoding="utf-8",
     )
     return placeholders, path
@@ -221,31 +291,91 @@ def build_language(
     return placeholders
 
 
+def _clear_aside(folder: Path) -> threading.Thread:
+    """Moves `folder` aside (a rename: instant) and removes it in a thread; join the thread
+    to know it is gone. Leftovers of an interrupted build (`.<name>-old-*`) go too."""
+    doomed = sorted(folder.parent.glob(f".{folder.name}-old-*"))
+    if folder.exists():
+        aside = folder.with_name(f".{folder.name}-old-{os.getpid()}-{time.monotonic_ns()}")
+        os.replace(folder, aside)
+        doomed.append(aside)
+
+    def remove() -> None:
+        for path in doomed:
+            shutil.rmtree(path, ignore_errors=True)
+
+    thread = threading.Thread(target=remove, name="clear-site", daemon=True)
+    thread.start()
+    return thread
+
+
+class _Phases:
+    """Seconds spent in each phase of a build, for the benchmark's table."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._mark = time.perf_counter()
+
+    def done(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = self.seconds.get(name, 0.0) + now - self._mark
+        self._mark = now
+
+
 def build(settings: BuildSettings) -> BuildResult:
-    """The whole site into `settings.site_dir`; raises DataError or BuildError."""
+    """The whole site into `settings.site_dir`; raises DataError or BuildError.
+
+    The work overlaps where it can on a small machine: the MkDocs processes import while the
+    Markdown is staged, and the French one builds while the English is staged (not in a
+    release build: its placeholder check comes first); Pagefind indexes the pages while
+    the stylesheet's purge reads them.
+    """
     started = time.perf_counter()
-    data = load_content(settings.data_dir)
-    plan = plan_site(data, settings)
+    phases = _Phases()
+    generators = Generators(settings.out_dir)
+    try:
+        data = load_content(settings.data_dir)
+        plan = plan_site(data, settings)
+        history = source_history(plan)
+        phases.done("load data, plan, Git history")
+        # The previous site is moved aside and removed while the build goes on.
+        clearing = _clear_aside(settings.site_dir)
+        settings.site_dir.mkdir(parents=True)
+        shutil.rmtree(settings.out_dir / SHELL_DIR_NAME, ignore_errors=True)
+        phases.done("clear the site folder")
 
-    placeholders: dict[Language, list[str]] = {}
-    configs: dict[str, Path] = {}
-    for lang in LANGUAGES:
-        placeholders[lang], configs[lang] = prepare_language(data, plan, lang)
-    if settings.release and any(placeholders.values()):
-        pages = sorted({p for uses in placeholders.values() for p in uses})
-        raise DataError(
-            settings.data_dir, PLACEHOLDER, "not allowed in a release, shown on " + ", ".join(pages)
-        )
-
-    if settings.site_dir.exists():
-        shutil.rmtree(settings.site_dir)
-    settings.site_dir.mkdir(parents=True)
-    shutil.rmtree(settings.out_dir / SHELL_DIR_NAME, ignore_errors=True)
-    _run_generators(configs)
+        placeholders: dict[Language, list[str]] = {}
+        configs: dict[Language, Path] = {}
+        for lang in LANGUAGES:
+            placeholders[lang], configs[lang] = prepare_language(data, plan, lang, history)
+            if not settings.release:
+                generators.start(configs[lang])
+            phases.done(f"stage {lang} (Jinja, social image, config)")
+        if settings.release and any(placeholders.values()):
+            pages = sorted({p for uses in placeholders.values() for p in uses})
+            raise DataError(
+                settings.data_dir,
+                PLACEHOLDER,
+                "not allowed in a release, shown on " + ", ".join(pages),
+            )
+        for lang in LANGUAGES:
+            if settings.release:
+                generators.start(configs[lang])
+        generators.wait()
+    finally:
+        generators.stop()
+    phases.done("MkDocs, both languages (after staging)")
+    search = SearchIndexing(plan).start()
+    stylesheet = prepare_site_stylesheet(settings.site_dir, cache_dir=settings.out_dir / "cache")
+    phases.done("stylesheet purge (Pagefind running)")
+    search.wait()
+    phases.done("Pagefind, rest after the purge")
     # Before the shells are exported: their links name the purged, fingerprinted stylesheet.
-    write_site_stylesheet(settings.site_dir)
+    apply_site_stylesheet(settings.site_dir, stylesheet)
+    phases.done("pages rewritten (stylesheet link, indentation)")
     for lang in LANGUAGES:
         finish_language(data, plan, lang)
-    write_search_indexes(plan)  # both languages side by side
     finish_site(data, plan)
-    return BuildResult(plan, placeholders, time.perf_counter() - started)
+    clearing.join()
+    phases.done("shells, sitemaps, feeds, root pages, 404")
+    return BuildResult(plan, placeholders, time.perf_counter() - started, phases.seconds)

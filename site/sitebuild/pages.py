@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -48,11 +49,22 @@ class SitePlan:
     settings: BuildSettings
     pages: dict[Language, list[Page]]
 
+    @cached_property
+    def _by_id(self) -> dict[tuple[Language, str], Page]:
+        # The first page of an id wins, as the former scan did (ids are unique in pages.yml).
+        found: dict[tuple[Language, str], Page] = {}
+        for lang, pages in self.pages.items():
+            for page in pages:
+                found.setdefault((lang, page.id), page)
+        return found
+
     def find(self, lang: Language, page_id: str) -> Page:
-        for page in self.pages[lang]:
-            if page.id == page_id:
-                return page
-        raise KeyError(f"no page {page_id!r} in {lang}")
+        """A page by its id: a dictionary, since every page asks for its pair, its alternates
+        and its links (a scan made the build quadratic in the number of pages)."""
+        try:
+            return self._by_id[(lang, page_id)]
+        except KeyError:
+            raise KeyError(f"no page {page_id!r} in {lang}") from None
 
     def pair(self, page: Page) -> Page:
         return self.find(other(page.lang), page.id)
@@ -78,6 +90,50 @@ class SitePlan:
 
     def all_site_paths(self) -> set[str]:
         return {self.site_path(p) for lang in LANGUAGES for p in self.pages[lang]}
+
+
+NavEntry = str | dict[str, list["NavEntry"]]
+
+
+def nav_tree(pages: list[Page], titles: dict[str, str]) -> list[NavEntry]:
+    """The menu of a language, in MkDocs' `nav` form, from the pages in it (`nav: true`).
+
+    A folder whose `index.md` is in the menu, and which holds other pages of the menu, is a
+    section: titled like its index page (`titles`, by Markdown path), the index first (with
+    Material's `navigation.indexes` the section's title links to it), then its pages and
+    sub-sections in pages.yml order, at the place of its index. Any other page is an entry of
+    its nearest section (or of the top). With `navigation.prune`, a page's HTML then lists
+    the top entries and the open sections on its way only, not every page of the site.
+
+    A folder with only its index in the menu (the news, the branches) stays one entry.
+    """
+    in_menu = [page.path for page in pages if page.nav]
+    folders = {posixpath.dirname(path) for path in in_menu if path.endswith("/index.md")}
+
+    def section_of(path: str) -> str:
+        """The folder of the section a page belongs to ("" for the top)."""
+        folder = posixpath.dirname(path)
+        if path.endswith("/index.md"):
+            folder = posixpath.dirname(folder)  # an index belongs to its parent's section
+        while folder and folder not in folders:
+            folder = posixpath.dirname(folder)
+        return folder
+
+    members: dict[str, list[str]] = {}
+    for path in in_menu:
+        members.setdefault(section_of(path), []).append(path)
+
+    def entries(folder: str) -> list[NavEntry]:
+        result: list[NavEntry] = []
+        for path in members.get(folder, []):
+            sub = posixpath.dirname(path)
+            if path.endswith("/index.md") and members.get(sub):
+                result.append({titles[path]: [path, *entries(sub)]})
+            else:
+                result.append(path)
+        return result
+
+    return entries("")
 
 
 def _branch_pages(data: Content, directory: dict[Language, str]) -> dict[Language, list[Page]]:

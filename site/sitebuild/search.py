@@ -140,20 +140,38 @@ def write_search_index(plan: SitePlan, lang: Language) -> SearchIndex:
     return _bundle(plan, lang)
 
 
+class SearchIndexing:
+    """Pagefind on each language, both in parallel, running while the build does other work
+    (the stylesheet's purge reads the same pages): `start`, then `wait`."""
+
+    def __init__(self, plan: SitePlan) -> None:
+        self.plan = plan
+        self._procs: dict[Language, subprocess.Popen[str]] = {}
+
+    def start(self) -> SearchIndexing:
+        for lang in LANGUAGES:
+            shutil.rmtree(self.plan.settings.site_dir / lang / BUNDLE, ignore_errors=True)
+            self._procs[lang] = subprocess.Popen(  # noqa: S603 (the pinned binary, our own paths)
+                _command(self.plan, lang),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                text=True,
+            )
+        return self
+
+    def wait(self) -> dict[Language, SearchIndex]:
+        """Raises BuildError with Pagefind's output if it failed."""
+        failures = []
+        for lang, proc in self._procs.items():
+            output, _ = proc.communicate()
+            if proc.returncode != 0:
+                failures.append(f"--- {lang} ---\n{output}")
+        if failures:
+            _fail("Pagefind failed:\n" + "\n".join(failures))
+        return {lang: _bundle(self.plan, lang) for lang in LANGUAGES}
+
+
 def write_search_indexes(plan: SitePlan) -> dict[Language, SearchIndex]:
     """Indexes the built pages of each language into `<site>/<lang>/pagefind/` (the two
     languages in parallel); raises BuildError with Pagefind's output if it fails."""
-    procs = {}
-    for lang in LANGUAGES:
-        shutil.rmtree(plan.settings.site_dir / lang / BUNDLE, ignore_errors=True)
-        procs[lang] = subprocess.Popen(  # noqa: S603 (the pinned binary, our own paths)
-            _command(plan, lang), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-        )
-    failures = []
-    for lang, proc in procs.items():
-        output, _ = proc.communicate()
-        if proc.returncode != 0:
-            failures.append(f"--- {lang} ---\n{output}")
-    if failures:
-        _fail("Pagefind failed:\n" + "\n".join(failures))
-    return {lang: _bundle(plan, lang) for lang in LANGUAGES}
+    return SearchIndexing(plan).start().wait()

@@ -8,8 +8,12 @@ far under 100 KB.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import shutil
 from pathlib import Path
 
+import PIL
 from content_model import Content, DataError, Language
 from PIL import Image, ImageDraw, ImageFont
 
@@ -66,10 +70,38 @@ def draw_social_image(data: Content, lang: Language) -> Image.Image:
     return image
 
 
-def write_social_image(data: Content, lang: Language, docs_dir: Path) -> Path:
-    """Writes the language's image into its staged docs folder (MkDocs copies it)."""
+def _image_key(data: Content, lang: Language) -> str:
+    """What the image depends on: its texts, this drawing code, the fonts, Pillow."""
+    digest = hashlib.sha256()
+    texts = {"name": data.program.name, "social": data.strings[lang].site["social"]}
+    digest.update(json.dumps(texts, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    digest.update(Path(__file__).read_bytes())
+    digest.update(PIL.__version__.encode())
+    for font in sorted(FONT_DIR.glob("DejaVuSans*.ttf")):
+        stat = font.stat()
+        digest.update(f"{font.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def write_social_image(
+    data: Content, lang: Language, docs_dir: Path, cache_dir: Path | None = None
+) -> Path:
+    """Writes the language's image into its staged docs folder (MkDocs copies it).
+
+    `cache_dir`: the image the previous build drew is copied from there when its texts,
+    fonts and drawing code are the same (drawing it takes a tenth of a second).
+    """
     target = docs_dir / IMAGE_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
+    kept = cache_dir / f"social-{lang}-{_image_key(data, lang)}.png" if cache_dir else None
+    if kept is not None and kept.is_file():
+        shutil.copyfile(kept, target)
+        return target
     # A 16-colour palette: flat shapes and anti-aliased text need no more.
     draw_social_image(data, lang).quantize(colors=16).save(target, optimize=True)
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        for old in kept.parent.glob(f"social-{lang}-*.png"):
+            old.unlink()
+        shutil.copyfile(target, kept)
     return target

@@ -2,7 +2,8 @@
 // whose selectors the site can match, Lightning CSS minifies the result.
 //
 // stdin: {"css": "...", "pages": [built HTML files], "templates": [Jinja HTML files],
-//         "scripts": [JavaScript files]}
+//         "scripts": [JavaScript files], "cache": folder or null,
+//         "tools": what identifies the installed tools (the npm lock's digest)}
 // stdout: {"css": "...", "rejected": ["selector", ...]}
 //
 // Each kind of source has the extractor that reads it best:
@@ -53,17 +54,92 @@ function read(files, extension) {
   return files.map((file) => ({ raw: fs.readFileSync(file, "utf8"), extension }));
 }
 
+// What the HTML extractor finds in every page, each page's answer kept in `cache` by the
+// SHA-256 of its text: a rebuild parses only the pages that changed. The answers are joined
+// into one (PurgeCSS joins every content's answers the same way) and given back to PurgeCSS
+// through a pass-through extractor. Answers no page used this time are removed.
+const KINDS = ["classes", "ids", "tags", "undetermined"];
+
+function pageSelectors(files, cache) {
+  const crypto = require("node:crypto");
+  const path = require("node:path");
+  if (cache) fs.mkdirSync(cache, { recursive: true });
+  const used = new Set();
+  const joined = { attributes: { names: new Set(), values: new Set() } };
+  for (const kind of KINDS) joined[kind] = new Set();
+  for (const file of files) {
+    const raw = fs.readFileSync(file, "utf8");
+    const name = `${crypto.createHash("sha256").update(raw).digest("hex")}.json`;
+    used.add(name);
+    const kept = cache ? path.join(cache, name) : null;
+    let found;
+    if (kept && fs.existsSync(kept)) {
+      found = JSON.parse(fs.readFileSync(kept, "utf8"));
+    } else {
+      found = purgeHtml(raw);
+      if (kept) fs.writeFileSync(kept, JSON.stringify(found));
+    }
+    for (const kind of KINDS) for (const item of found[kind] || []) joined[kind].add(item);
+    for (const item of found.attributes.names) joined.attributes.names.add(item);
+    for (const item of found.attributes.values) joined.attributes.values.add(item);
+  }
+  if (cache) {
+    for (const old of fs.readdirSync(cache)) {
+      if (!used.has(old) && !old.startsWith("answer-")) fs.unlinkSync(path.join(cache, old));
+    }
+  }
+  const answer = {
+    attributes: {
+      names: [...joined.attributes.names],
+      values: [...joined.attributes.values],
+    },
+  };
+  for (const kind of KINDS) answer[kind] = [...joined[kind]];
+  return answer;
+}
+
+// The last answer, kept beside the pages' selectors: when the stylesheet, the selectors the
+// pages hold, the templates, the scripts and this code are what they were, the rules kept
+// are too (a page's text changed, not its markup), and PurgeCSS does not run.
+function answerKey(job, pages, templates, scripts) {
+  const crypto = require("node:crypto");
+  const sorted = {
+    attributes: {
+      names: [...pages.attributes.names].sort(),
+      values: [...pages.attributes.values].sort(),
+    },
+  };
+  for (const kind of KINDS) sorted[kind] = [...pages[kind]].sort();
+  const parts = [
+    job.css,
+    JSON.stringify(sorted),
+    JSON.stringify(templates.map((item) => item.raw)),
+    JSON.stringify(scripts.map((item) => item.raw)),
+    fs.readFileSync(__filename, "utf8"),
+    job.tools || "",
+  ];
+  const hash = crypto.createHash("sha256");
+  for (const part of parts) hash.update(part).update("\0");
+  return `answer-${hash.digest("hex")}.json`;
+}
+
 async function main() {
   const job = JSON.parse(fs.readFileSync(0, "utf8"));
+  const cache = job.cache || null;
+  const pages = pageSelectors(job.pages, cache);
+  const templates = read(job.templates, "jinja");
+  const scripts = read(job.scripts, "js");
+  const path = require("node:path");
+  const kept = cache ? path.join(cache, answerKey(job, pages, templates, scripts)) : null;
+  if (kept && fs.existsSync(kept)) {
+    process.stdout.write(fs.readFileSync(kept, "utf8"));
+    return;
+  }
   const [result] = await new PurgeCSS().purge({
     css: [{ raw: job.css }],
-    content: [
-      ...read(job.pages, "html"),
-      ...read(job.templates, "jinja"),
-      ...read(job.scripts, "js"),
-    ],
+    content: [{ raw: JSON.stringify(pages), extension: "pages" }, ...templates, ...scripts],
     extractors: [
-      { extractor: purgeHtml, extensions: ["html"] },
+      { extractor: (raw) => JSON.parse(raw), extensions: ["pages"] },
       { extractor: fromTemplate, extensions: ["jinja"] },
       { extractor: fromScript, extensions: ["js"] },
     ],
@@ -78,9 +154,17 @@ async function main() {
     minify: true,
     targets: TARGETS,
   });
-  process.stdout.write(
-    JSON.stringify({ css: minified.code.toString("utf8"), rejected: result.rejected || [] }),
-  );
+  const answer = JSON.stringify({
+    css: minified.code.toString("utf8"),
+    rejected: result.rejected || [],
+  });
+  if (kept) {
+    for (const old of fs.readdirSync(cache)) {
+      if (old.startsWith("answer-")) fs.unlinkSync(path.join(cache, old));
+    }
+    fs.writeFileSync(kept, answer);
+  }
+  process.stdout.write(answer);
 }
 
 main().catch((error) => {

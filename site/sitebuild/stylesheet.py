@@ -37,6 +37,7 @@ from pathlib import Path
 from forms_api.rendering import TEMPLATES as FORM_TEMPLATES
 from progress.figures import TEMPLATE as FIGURES_TEMPLATE
 
+from .compact import compact_html
 from .render import ASSETS_DIR
 from .settings import REPO_ROOT
 
@@ -81,8 +82,12 @@ def unpurged_css(material: Path) -> str:
     return "\n".join(parts)
 
 
-def purge(css: str, sources: Sources) -> tuple[str, list[str]]:
-    """The rules of `css` that `sources` can match, minified; and the rejected selectors."""
+def purge(css: str, sources: Sources, selectors_cache: Path | None = None) -> tuple[str, list[str]]:
+    """The rules of `css` that `sources` can match, minified; and the rejected selectors.
+
+    `selectors_cache`: a folder where what each page holds (its tags, classes, ids,
+    attributes) is kept by the SHA-256 of its text, so that the next purge parses only the
+    pages that changed (stylesheet.cjs)."""
     # Imported here: the build module imports this one.
     from .build import BuildError
 
@@ -97,6 +102,8 @@ def purge(css: str, sources: Sources) -> tuple[str, list[str]]:
         "pages": [str(p) for p in sources.pages],
         "templates": [str(p) for p in sources.templates],
         "scripts": [str(p) for p in sources.scripts],
+        "cache": str(selectors_cache) if selectors_cache else None,
+        "tools": _tools_digest(),
     }
     proc = subprocess.run(  # noqa: S603 (our script, our files)
         [node, str(SCRIPT)],
@@ -128,19 +135,70 @@ def material_stylesheet(site_dir: Path) -> Path:
     return found[0]
 
 
-def write_site_stylesheet(site_dir: Path, purged: bool = True) -> SiteStylesheet:
-    """Replaces Material's stylesheet by the purged site stylesheet in every language.
+def _tools_digest() -> str:
+    """The installed Node tools, as the npm lock pins them."""
+    lock = NODE_MODULES.parent / "package-lock.json"
+    return hashlib.sha256(lock.read_bytes() if lock.is_file() else b"").hexdigest()
 
-    `purged=False` (the local mode's preview): the stylesheets joined, no rule removed, so
-    a rebuild needs no Node; the pages look the same (only unmatchable rules are purged).
-    """
+
+def _purge_key(css: str, sources: Sources) -> str:
+    """What the purge's result depends on: its input, every file it reads, its tools."""
+    digest = hashlib.sha256()
+    for part in (css, SCRIPT.read_text(encoding="utf-8"), _tools_digest()):
+        digest.update(part.encode("utf-8"))
+    for path in [*sources.pages, *sources.templates, *sources.scripts]:
+        digest.update(b"\x00" + str(path).encode("utf-8") + b"\x00")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cached_purge(css: str, sources: Sources, cache_dir: Path | None) -> tuple[str, list[str]]:
+    """`purge`, skipped when the same inputs were purged by the previous build (the answer
+    is kept in `cache_dir`, one file): a rebuild of unchanged content runs no Node; else
+    only the pages that changed are parsed again (`cache_dir/page-selectors`)."""
+    if cache_dir is None:
+        return purge(css, sources)
+    key = _purge_key(css, sources)
+    kept = cache_dir / f"{key}.json"
+    if kept.is_file():
+        answer = json.loads(kept.read_text(encoding="utf-8"))
+        return str(answer["css"]), [str(s) for s in answer["rejected"]]
+    result, rejected = purge(css, sources, cache_dir / "page-selectors")
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    for old in cache_dir.glob("*.json"):
+        old.unlink()
+    kept.write_text(json.dumps({"css": result, "rejected": rejected}), encoding="utf-8")
+    return result, rejected
+
+
+@dataclass(frozen=True)
+class PreparedStylesheet:
+    sheet: SiteStylesheet
+    material: Path
+    """Material's stylesheet in one language (the name every page links)."""
+    pages: list[Path]
+
+
+def prepare_site_stylesheet(
+    site_dir: Path, purged: bool = True, cache_dir: Path | None = None
+) -> PreparedStylesheet:
+    """The site stylesheet of the built pages, nothing written yet (`apply_site_stylesheet`
+    writes it): the pages can be read by others (the search index) meanwhile."""
     material = material_stylesheet(site_dir)
     sources = site_sources(site_dir)
     if purged:
-        css, rejected = purge(unpurged_css(material), sources)
+        css, rejected = cached_purge(unpurged_css(material), sources, cache_dir)
     else:
         css, rejected = unpurged_css(material), []
-    name = fingerprinted_name(css)
+    sheet = SiteStylesheet(name=fingerprinted_name(css), css=css, rejected=rejected)
+    return PreparedStylesheet(sheet=sheet, material=material, pages=sources.pages)
+
+
+def apply_site_stylesheet(site_dir: Path, prepared: PreparedStylesheet) -> SiteStylesheet:
+    """Replaces Material's stylesheet by the site stylesheet in every language, and every
+    page's link to it; the pages lose their indentation on the way (`compact_html`)."""
+    material, sheet = prepared.material, prepared.sheet
+    name, css = sheet.name, sheet.css
     for assets in sorted(site_dir.glob(f"*/assets/stylesheets/{material.name}")):
         folder = assets.parent
         assets.unlink()
@@ -150,8 +208,19 @@ def write_site_stylesheet(site_dir: Path, purged: bool = True) -> SiteStylesheet
         for merged in OWN_STYLESHEETS:
             if merged != STABLE_NAME:
                 folder.parent.joinpath(merged).unlink(missing_ok=True)
-    for page in sources.pages:
+    for page in prepared.pages:
         html = page.read_text(encoding="utf-8")
-        if material.name in html:
-            page.write_text(html.replace(material.name, name), encoding="utf-8")
-    return SiteStylesheet(name=name, css=css, rejected=rejected)
+        page.write_text(compact_html(html.replace(material.name, name)), encoding="utf-8")
+    return sheet
+
+
+def write_site_stylesheet(
+    site_dir: Path, purged: bool = True, cache_dir: Path | None = None
+) -> SiteStylesheet:
+    """Replaces Material's stylesheet by the purged site stylesheet in every language.
+
+    `purged=False` (the local mode's preview): the stylesheets joined, no rule removed, so
+    a rebuild needs no Node; the pages look the same (only unmatchable rules are purged).
+    `cache_dir`: where the purge's last answer is kept (`cached_purge`).
+    """
+    return apply_site_stylesheet(site_dir, prepare_site_stylesheet(site_dir, purged, cache_dir))
