@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-from browser import axe, describe, static_server
+from browser import assert_no_axe_violation, static_server
 from content_model import load_content
 from playwright.sync_api import Browser
 from progress.recount import recount, snapshot, write_snapshot
@@ -39,13 +39,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.mark.parametrize("path", PATHS)
 @pytest.mark.parametrize("width", [390, 1280], ids=["phone", "desktop"])
 def test_no_axe_violation(browser: Browser, base_url: str, path: str, width: int) -> None:
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    try:
-        page.goto(base_url + path)
-        violations = axe(page)
-    finally:
-        page.close()
-    assert violations == [], describe(violations)
+    assert_no_axe_violation(browser, base_url + path, width)
 
 
 @pytest.mark.parametrize("path", PATHS)

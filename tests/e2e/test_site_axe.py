@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browser import axe, describe, static_server
+from browser import assert_no_axe_violation, static_server
 from playwright.sync_api import Browser
 from sitebuild.build import build
 from sitebuild.settings import BuildSettings
@@ -53,13 +53,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.mark.parametrize("path", CASES)
 @pytest.mark.parametrize("width", [390, 1280], ids=["phone", "desktop"])
 def test_no_axe_violation(browser: Browser, base_url: str, path: str, width: int) -> None:
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    try:
-        page.goto(base_url + path)
-        violations = axe(page)
-    finally:
-        page.close()
-    assert violations == [], describe(violations)
+    assert_no_axe_violation(browser, base_url + path, width)
 
 
 def test_root_sends_visitors_without_javascript_to_french(browser: Browser, base_url: str) -> None:

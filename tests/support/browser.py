@@ -106,3 +106,14 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(
         f"{v['id']} ({v['impact']}): {v['help']} → {v['targets'][:5]}" for v in violations
     )
+
+
+def assert_no_axe_violation(browser: Browser, url: str, width: int) -> None:
+    """axe finds nothing on `url` at `width` CSS pixels (390: a phone, 1280: a desktop)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    try:
+        page.goto(url)
+        violations = axe(page)
+    finally:
+        page.close()
+    assert violations == [], describe(violations)
