@@ -139,16 +139,7 @@ def _result_path(result: AssessmentResult, reference: str | None, lang: str) -> 
         if reference
         else keys.lone_assessment(result.assessment_id)
     )
-    token = tokens.sign(
-        current_key(),
-        RESULT,
-        int(runtime.now().timestamp()),
-        get_settings().confirmation_seconds,
-        pk=key["pk"],
-        sk=key["sk"],
-        l=lang,
-    )
-    return f"{resolver.API_PREFIX}/assessments/result?token={token}"
+    return _result_path_for(key, lang)
 
 
 @app.post(
