@@ -5,10 +5,11 @@ JavaScript; the table next to it carries the same figures as text)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from content_model import Content
+from content_model import Content, Language, formatting
 
 from forms_api.domain.models import RegistrationView, StoredAssessment
 from forms_api.domain.results import (
@@ -23,6 +24,17 @@ from forms_api.repository import get_repository
 # The chart: one group of two bars per dimension, 100 points = BAR_WIDTH units.
 BAR_WIDTH = 200
 ROW_HEIGHT = 44
+
+
+def _day(data: Content, lang: str, moment: str) -> str:
+    """An ISO date or time as the language writes a day (« 30 novembre 2026 »); as it
+    came when it is not a date."""
+    try:
+        day = dt.date.fromisoformat(moment[:10])
+    except ValueError:
+        return moment[:10]
+    language: Language = "en" if lang == "en" else "fr"
+    return formatting.long_date(day, data.strings_in(language).site["months"], language)
 
 
 def _signed(delta: int) -> str:
@@ -63,7 +75,7 @@ def history(
         for c in improved(found)
     ]
     return {
-        "first_date": first.created_at[:10],
+        "first_date": _day(data, lang, first.created_at),
         "rows": rows,
         "improved": lines,
         "chart_height": len(rows) * ROW_HEIGHT,
@@ -101,7 +113,7 @@ def peers_table(
     names = {d.id: d.name(lang) for d in data.questionnaire.dimensions}
     return {
         "shown": True,
-        "as_of": str((stored or {}).get("as_of", ""))[:10],
+        "as_of": _day(data, lang, str((stored or {}).get("as_of", ""))),
         "groups": [group_label(data, kind, code, lang) for kind, code in comparison.groups],
         "rows": [
             {
@@ -121,7 +133,7 @@ def results_table(data: Content, lang: str, found: Sequence[StoredAssessment]) -
     columns = [
         {
             "label": f"T{i}",
-            "date": a.created_at[:10],
+            "date": _day(data, lang, a.created_at),
             "score": a.score,
             "level_name": level_names[questionnaire.level_for(a.score)],
             "href": "",
