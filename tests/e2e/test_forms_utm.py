@@ -1,7 +1,7 @@
 """Campaign tags: a visitor lands on any page from a tagged link (newsroom, social post),
 browses, then registers; the record keeps utm_source and utm_campaign.
 
-`site/assets/vnb-utm.js` (on every page) keeps the landing address's tags for the tab in
+`site/overrides/partials/vnb-utm.html` (inline in every page) keeps the landing address's tags for the tab in
 sessionStorage and fills the form's hidden fields. The local mode is shared with the
 other browser tests (`conftest.py`).
 """
