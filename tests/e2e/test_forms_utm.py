@@ -1,9 +1,9 @@
 """Campaign tags: a visitor lands on any page from a tagged link (newsroom, social post),
 browses, then registers; the record keeps utm_source and utm_campaign.
 
-`site/overrides/partials/vnb-utm.html` (inline in every page) keeps the landing address's tags for the tab in
-sessionStorage and fills the form's hidden fields. The local mode is shared with the
-other browser tests (`conftest.py`).
+`site/overrides/partials/vnb-utm.html` (inline in every page) keeps the landing address's
+tags for the tab in sessionStorage and fills the form's hidden fields. The local mode is
+shared with the other browser tests (`conftest.py`).
 """
 
 from __future__ import annotations
