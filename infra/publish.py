@@ -90,6 +90,8 @@ CONTENT_TYPES = {
     ".mjs": "text/javascript; charset=utf-8",
     ".map": "application/json; charset=utf-8",
     ".json": "application/json; charset=utf-8",
+    # « Le programme en chiffres »' open data (progress/opendata.py CONTENT_TYPES).
+    ".csv": "text/csv; charset=utf-8",
     ".xml": "application/xml; charset=utf-8",
     ".txt": "text/plain; charset=utf-8",
     ".svg": "image/svg+xml",

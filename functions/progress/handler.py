@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from progress.aggregates import tally
 from progress.figures import page_folder, render, replace_figures
-from progress.opendata import files, parse_snapshot, view
+from progress.opendata import CONTENT_TYPES, files, parse_snapshot, view
 from progress.peer_refresh import peers_document, peers_item
 from progress.recount import businesses, snapshot
 from progress.source import DynamoProgressSource
@@ -102,7 +102,7 @@ def republish(
         headers = {"CacheControl": page.get("CacheControl", "public, max-age=300")}
         folder = key.removesuffix("index.html")
         for name, body in files(figures, content).items():
-            kind = "text/csv; charset=utf-8" if name.endswith(".csv") else "application/json"
+            kind = CONTENT_TYPES["." + name.rsplit(".", 1)[1]]
             s3.put_object(Bucket=bucket, Key=folder + name, Body=body, ContentType=kind, **headers)
             done.keys.append(folder + name)
         s3.put_object(

@@ -20,6 +20,9 @@ from pydantic import BaseModel, ConfigDict
 REGIONS_CSV = "chiffres-regions.csv"
 MATURITY_CSV = "chiffres-maturite.csv"
 JSON_FILE = "chiffres.json"
+# The files' types as the site bucket serves them; infra/publish.py gives the same ones
+# (tests/infra/test_publish.py checks), so a nightly run and a publication agree.
+CONTENT_TYPES = {".csv": "text/csv; charset=utf-8", ".json": "application/json; charset=utf-8"}
 LICENCE = "CC-BY-4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/deed.fr"
 BOM = "\ufeff"

@@ -333,6 +333,16 @@ def test_the_page_is_built_from_the_deployed_figures_never_from_a_local_snapshot
     assert "progress/snapshot.json" in world.objects()
 
 
+def test_the_open_data_files_have_one_type_whoever_uploads_them() -> None:
+    # The site build writes them when a snapshot was deployed; the nightly numbers function
+    # rewrites them: publication must know them, with the type the function gives.
+    from progress.opendata import CONTENT_TYPES, JSON_FILE, MATURITY_CSV, REGIONS_CSV
+
+    for name in (REGIONS_CSV, MATURITY_CSV, JSON_FILE):
+        suffix = "." + name.rsplit(".", 1)[1]
+        assert publish.content_type(f"fr/chiffres/{name}") == CONTENT_TYPES[suffix], name
+
+
 def test_production_builds_a_release_and_staging_uses_samconfigs_default() -> None:
     production = publish.load_target("production", ENV)
     staging = publish.load_target("staging", ENV)

@@ -18,6 +18,7 @@ from content_model import load_content
 from forms_support import TABLES
 from progress import figures
 from progress.handler import SNAPSHOT_KEY, page_key, republish
+from progress.opendata import CONTENT_TYPES
 from progress.peer_refresh import businesses_document
 from progress.seed import population
 from progress.source import DynamoProgressSource
@@ -145,6 +146,8 @@ def test_the_republished_page_is_the_page_the_build_writes(
         assert written == sorted(folder + p.name for p in built if p.name != "index.html")
         for name in written:
             assert published.object(name) == (out / "site" / name).read_bytes(), name
+            head = published.s3.head_object(Bucket=BUCKET, Key=name)
+            assert head["ContentType"] in CONTENT_TYPES.values(), name
         head = published.s3.head_object(Bucket=BUCKET, Key=key)
         assert head["CacheControl"] == "public, max-age=300"
 
