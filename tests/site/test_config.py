@@ -30,3 +30,19 @@ def test_each_language_gets_its_own_config_url_and_theme_language(site: BuiltSit
         assert config["theme"]["language"] == lang
         assert config["site_dir"] == str(site.settings.site_dir / lang)
         assert "hooks" not in config
+
+
+def test_the_pages_favicon_is_the_feeds_icon_and_costs_no_request(site: BuiltSite) -> None:
+    import re
+    from urllib.parse import unquote
+
+    prefix = "data:image/svg+xml,"
+    drawing = (REPO_ROOT / "site" / "assets" / "favicon.svg").read_text("utf-8").strip()
+    for page in site.html_pages():
+        html = page.read_text(encoding="utf-8")
+        (favicon,) = re.findall(r'<link rel="icon" href="([^"]*)">', html)
+        assert favicon.startswith(prefix), page
+        assert unquote(favicon.removeprefix(prefix)).replace("'", '"') == drawing, page
+        # No reading order between a service site's pages, no versions told.
+        assert 'rel="prev"' not in html and 'rel="next"' not in html, page
+        assert 'name="generator"' not in html, page
