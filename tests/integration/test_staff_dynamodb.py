@@ -190,27 +190,25 @@ def test_privacy_erase_without_the_idempotency_table_deletes_nothing(
     assert "DeleteItem" not in operations
 
 
-def test_local_mode_reaches_the_stand_in_named_in_localdev_json(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def local_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """A stand-in moto server named in a `localdev.json`, as `make dev` leaves them: the
+    program table (a boto3 Table) the staff commands reach with `--local`. moto's servers in
+    one process share their tables: each test names its own."""
+    from localdev.standin import dynamodb_client
+
+    name = f"program-local-{tmp_path.name}"
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:
         host, port = server.get_host_and_port()
         endpoint = f"http://{host}:{port}"
-        client = boto3.client(
-            "dynamodb",
-            endpoint_url=endpoint,
-            region_name=REGION,
-            aws_access_key_id="local",
-            aws_secret_access_key="local",  # noqa: S106
-        )
-        create_tables(client, {"ProgramTable": "program-local"})
+        create_tables(dynamodb_client(endpoint), {"ProgramTable": name})
         state = {
             "url": "http://127.0.0.1:1",
             "dynamodb_endpoint": endpoint,
             "region": REGION,
-            "tables": {"ProgramTable": "program-local"},
+            "tables": {"ProgramTable": name},
             "pid": 1,
         }
         localdev = tmp_path / "localdev.json"
@@ -218,69 +216,47 @@ def test_local_mode_reaches_the_stand_in_named_in_localdev_json(
         monkeypatch.setattr("localdev.state.STATE_FILE", localdev)
         monkeypatch.delenv("TABLE_NAME", raising=False)
         monkeypatch.chdir(tmp_path)
-
-        assert cli.main(["export", "--local", "--branch", "outaouais"]) == 0
-        [written] = tmp_path.glob("outaouais_*.csv")
-        assert written.read_bytes().count(b"\r\n") == 1  # headers only
-        audits = client.query(
-            TableName="program-local",
-            KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": {"S": f"AUDIT#{date.today():%Y-%m}"}},
-        )["Items"]
-        assert [item["actor"]["S"] for item in audits] == ["local"]
-    finally:
-        server.stop()
-
-
-def test_coaching_steps_are_recorded_in_the_local_mode(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    try:
-        host, port = server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
-        client = boto3.client(
+        resource = boto3.resource(
             "dynamodb",
             endpoint_url=endpoint,
             region_name=REGION,
             aws_access_key_id="local",
             aws_secret_access_key="local",  # noqa: S106
         )
-        create_tables(client, {"ProgramTable": "program-local-coaching"})
-        local = boto3.resource(
-            "dynamodb",
-            endpoint_url=endpoint,
-            region_name=REGION,
-            aws_access_key_id="local",
-            aws_secret_access_key="local",  # noqa: S106
-        ).Table("program-local-coaching")
-        local.put_item(Item=registration("FAKE-000042", "2026-11-02T09:00:00.000000Z"))
-        state = {
-            "url": "http://127.0.0.1:1",
-            "dynamodb_endpoint": endpoint,
-            "region": REGION,
-            "tables": {"ProgramTable": "program-local-coaching"},
-            "pid": 1,
-        }
-        localdev = tmp_path / "localdev.json"
-        localdev.write_text(json.dumps(state), encoding="utf-8")
-        monkeypatch.setattr("localdev.state.STATE_FILE", localdev)
-        monkeypatch.delenv("TABLE_NAME", raising=False)
-
-        argv = ["coaching", "--local", "fake-000042", "--step", "contacted", "--date", "2026-11-03"]
-        assert cli.main(argv) == 0
-        item = local.get_item(Key=keys.registration("FAKE-000042"))["Item"]
-        assert item["coaching_contacted_on"] == "2026-11-03"
-        assert cli.main(["coaching", "--local", "FAKE-000042"]) == 0  # shows, changes nothing
-        assert "contacted        2026-11-03" in capsys.readouterr().out
-        audits = local.query(
-            KeyConditionExpression="pk = :pk",
-            ExpressionAttributeValues={":pk": f"AUDIT#{date.today():%Y-%m}"},
-        )["Items"]
-        assert [(a["action"], a["actor"]) for a in audits] == [("coaching", "local")]
+        yield resource.Table(name)
     finally:
         server.stop()
+
+
+def this_months_audits(table: Any) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = table.query(
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": f"AUDIT#{date.today():%Y-%m}"},
+    )["Items"]
+    return found
+
+
+def test_local_mode_reaches_the_stand_in_named_in_localdev_json(
+    local_table: Any, tmp_path: Path
+) -> None:
+    assert cli.main(["export", "--local", "--branch", "outaouais"]) == 0
+    [written] = tmp_path.glob("outaouais_*.csv")
+    assert written.read_bytes().count(b"\r\n") == 1  # headers only
+    assert [item["actor"] for item in this_months_audits(local_table)] == ["local"]
+
+
+def test_coaching_steps_are_recorded_in_the_local_mode(
+    local_table: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    local_table.put_item(Item=registration("FAKE-000042", "2026-11-02T09:00:00.000000Z"))
+    argv = ["coaching", "--local", "fake-000042", "--step", "contacted", "--date", "2026-11-03"]
+    assert cli.main(argv) == 0
+    item = local_table.get_item(Key=keys.registration("FAKE-000042"))["Item"]
+    assert item["coaching_contacted_on"] == "2026-11-03"
+    assert cli.main(["coaching", "--local", "FAKE-000042"]) == 0  # shows, changes nothing
+    assert "contacted        2026-11-03" in capsys.readouterr().out
+    audits = this_months_audits(local_table)
+    assert [(a["action"], a["actor"]) for a in audits] == [("coaching", "local")]
 
 
 def test_local_mode_not_running_is_a_clear_error(
