@@ -62,8 +62,11 @@ def dynamodb(forms_env: Path) -> Iterator[Any]:
     moto's own TransactWriteItems is not atomic between threads: it copies the tables, and
     a transaction that fails puts its copy back, undoing a write another thread made in
     between (the race tests lost a confirmed registration that way, once in a few hundred
-    runs). The local mode's journaled transactions are all-or-nothing, one at a time, as
-    DynamoDB's are: the tests use them too."""
+    runs). Its conditional writes check, then write, with nothing between two threads:
+    a double-click storm stored two registrations once (two idempotency records both
+    passed `attribute_not_exists`). The local mode's stand-in takes writes and journaled
+    transactions one at a time, each condition checked with its write, as DynamoDB does:
+    the tests use it too."""
     import boto3
     from localdev.standin import REGION, journal_transactions
     from moto import mock_aws

@@ -133,7 +133,13 @@ def handler_environment(
 # back if the transaction fails: the time of each registration grows with the records stored
 # (19 → 585 ms per 100 calls over a few hundred records). The stand-in journals the items the
 # transaction touches instead: the same all-or-nothing rollback, in a time that does not grow.
-_one_transaction_at_a_time = threading.Lock()
+#
+# moto checks a write's condition, then writes, with nothing between two requests' threads:
+# two conditional puts of one key (Powertools' idempotency record, a guard item) could both
+# pass their condition. DynamoDB checks and writes atomically; the stand-in takes every
+# write, and every transaction, one at a time (re-entrant: a transaction's writes are writes).
+_one_write_at_a_time = threading.RLock()
+_WRITES = ("put_item", "update_item", "delete_item")
 
 
 class _Journal:
@@ -183,14 +189,25 @@ class _Journal:
             del shard.items[length:]  # no stream record of a write that was undone
 
 
+def _one_at_a_time(write: Callable[..., Any]) -> Callable[..., Any]:
+    def serialised(*args: Any, **kwargs: Any) -> Any:
+        with _one_write_at_a_time:
+            return write(*args, **kwargs)
+
+    return serialised
+
+
 def journal_transactions(backend: DynamoDBBackend) -> None:
-    """This backend's transactions keep a journal instead of a copy of each table."""
+    """This backend's transactions keep a journal instead of a copy of each table, and its
+    writes and transactions happen one at a time, each condition checked with its write."""
     if backend.__dict__.get("_journaled_transactions"):
         return  # a stand-in started again in this process (tests)
+    for name in _WRITES:
+        setattr(backend, name, _one_at_a_time(getattr(backend, name)))
     as_moto_does: Callable[[list[dict[str, Any]]], None] = backend.transact_write_items
 
     def transact_write_items(self: DynamoDBBackend, transact_items: list[dict[str, Any]]) -> None:
-        with _one_transaction_at_a_time:
+        with _one_write_at_a_time:
             journal = _Journal(self, transact_items)
             # moto's copy of a journaled table becomes the table itself (its rollback then
             # changes nothing); the journal puts the items back.
