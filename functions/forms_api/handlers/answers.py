@@ -43,6 +43,16 @@ def page_doc(description: str) -> Any:
     return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
 
 
+def signed_page_docs(shown: str, *, expired: str = "The link has expired") -> Any:
+    """The OpenAPI responses of a page reached by a signed, expiring address: the page, a
+    link that is not valid (400) and one that has expired (410)."""
+    return {
+        200: page_doc(shown),
+        400: page_doc("The link is not valid"),
+        410: page_doc(expired),
+    }
+
+
 def redirect_doc(description: str) -> Any:
     """An OpenAPI response entry for a redirect answering a form post (Post/Redirect/Get)."""
     location = {"description": "The page to show", "schema": {"type": "string"}}

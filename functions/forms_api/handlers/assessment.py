@@ -302,11 +302,7 @@ def reset_peers_cache() -> None:
 @app.get(
     "/assessments/result",
     summary="The result page of an assessment (the address a form post redirects to)",
-    responses={
-        200: answers.page_doc("The result"),
-        400: answers.page_doc("The link is not valid"),
-        410: answers.page_doc("The link has expired"),
-    },
+    responses=answers.signed_page_docs("The result"),
     tags=["assessment"],
 )
 def get_result() -> Response[Any]:
@@ -462,11 +458,7 @@ def _result_path_for(key: keys.Key, lang: str) -> str:
 @app.get(
     "/assessments/results",
     summary="A registration's assessment results (the link e-mailed to its confirmed address)",
-    responses={
-        200: answers.page_doc("Every assessment linked to the registration"),
-        400: answers.page_doc("The link is not valid"),
-        410: answers.page_doc("The link has expired"),
-    },
+    responses=answers.signed_page_docs("Every assessment linked to the registration"),
     tags=["assessment"],
 )
 def get_results() -> Response[Any]:

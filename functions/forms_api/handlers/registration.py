@@ -167,11 +167,7 @@ def _draft(token: str) -> tuple[Submission | None, dict[str, Any] | None, str]:
 @app.get(
     "/registrations/check",
     summary='The "check your answers" page of a registration',
-    responses={
-        200: answers.page_doc("What will be stored"),
-        400: answers.page_doc("The link is not valid"),
-        410: answers.page_doc("The page has expired"),
-    },
+    responses=answers.signed_page_docs("What will be stored", expired="The page has expired"),
     tags=["registration"],
 )
 def get_check() -> Response[Any]:
@@ -212,11 +208,7 @@ _NOTICES = ("submission_too_fast",)
 @app.get(
     "/registrations/edit",
     summary="The registration form again with the answers of a check page",
-    responses={
-        200: answers.page_doc("The form, values kept"),
-        400: answers.page_doc("The link is not valid"),
-        410: answers.page_doc("The page has expired"),
-    },
+    responses=answers.signed_page_docs("The form, values kept", expired="The page has expired"),
     tags=["registration"],
 )
 def get_edit() -> Response[Any]:
@@ -375,11 +367,7 @@ def _confirmation_page(view: RegistrationView, lang: str, title_key: str) -> Res
 @app.get(
     "/registrations/confirmation",
     summary="The confirmation page of a registration (the address a form post redirects to)",
-    responses={
-        200: answers.page_doc("The confirmation"),
-        400: answers.page_doc("The link is not valid"),
-        410: answers.page_doc("The link has expired"),
-    },
+    responses=answers.signed_page_docs("The confirmation"),
     tags=["registration"],
 )
 def get_confirmation() -> Response[Any]:
@@ -397,11 +385,7 @@ def get_confirmation() -> Response[Any]:
 @app.get(
     "/registrations/confirm",
     summary="Confirm the e-mail address of a registration (the link of its e-mail)",
-    responses={
-        200: answers.page_doc("Confirmed"),
-        400: answers.page_doc("The link is not valid"),
-        410: answers.page_doc("The link has expired"),
-    },
+    responses=answers.signed_page_docs("Confirmed"),
     tags=["registration"],
 )
 def get_confirm_email() -> Response[Any]:
