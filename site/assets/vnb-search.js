@@ -12,9 +12,16 @@
   const list = document.getElementById("vnb-search-results");
   const more = document.querySelector(".vnb-search__more");
   const moreButton = more.querySelector("button");
-  // The main pages: shown without JavaScript, and again when a query finds nothing.
+  // The main pages: shown without JavaScript, and again when a query finds nothing (the
+  // class, for the stylesheet that hides them before this script runs; `hidden`, for the
+  // browsers that lack its media query).
   const pages = document.querySelector(".vnb-search__pages");
-  if (pages) pages.hidden = true;
+  const showPages = (show) => {
+    if (!pages) return;
+    pages.hidden = !show;
+    pages.classList.toggle("vnb-search__pages--shown", show);
+  };
+  showPages(false);
   // This script is the language's assets/vnb-search.js: its root is one folder up.
   const root = new URL("../", document.currentScript.src);
   const bundle = new URL("pagefind/pagefind.js", root).href;
@@ -86,7 +93,7 @@
     const run = ++generation;
     const term = raw.trim();
     remember(term);
-    if (pages) pages.hidden = true;
+    showPages(false);
     if (!term) {
       status.textContent = "";
       list.replaceChildren();
@@ -109,7 +116,7 @@
     more.hidden = true;
     const n = results.length;
     status.textContent = say(n === 0 ? "none" : n === 1 ? "one" : "many", { n, q: term });
-    if (pages) pages.hidden = n > 0;
+    showPages(n === 0);
     await showMore(run);
   }
 

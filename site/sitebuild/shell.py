@@ -55,8 +55,9 @@ def _raw(text: str) -> str:
 
 
 def _absolute(html: str, page_path: str) -> str:
-    """Relative href/src made absolute from the host root: the answers are served from
-    /api/…, not from the shell page's own folder."""
+    """Relative href/src (and data-src: a script loaded after the first paint) made absolute
+    from the host root: the answers are served from /api/…, not from the shell page's own
+    folder."""
 
     def resolve(match: re.Match[str]) -> str:
         value = match.group(2)
@@ -67,7 +68,7 @@ def _absolute(html: str, page_path: str) -> str:
             resolved = resolved.rstrip("/") + "/"
         return f'{match.group(1)}="{resolved}"'
 
-    return re.sub(r'(\s(?:href|src))="([^"]*)"', resolve, html)
+    return re.sub(r'(\s(?:href|src|data-src))="([^"]*)"', resolve, html)
 
 
 def shell_template(html: str, page_path: str) -> str:

@@ -1,9 +1,10 @@
 """Campaign tags: a visitor lands on any page from a tagged link (newsroom, social post),
 browses, then registers; the record keeps utm_source and utm_campaign.
 
-`site/overrides/partials/vnb-utm.html` (inline in every page) keeps the landing address's
-tags for the tab in sessionStorage and fills the form's hidden fields. The local mode is
-shared with the other browser tests (`conftest.py`).
+`site/overrides/partials/vnb-inline.html` (inline in every page) keeps the landing address's
+tags for the tab in sessionStorage at once; `site/assets/vnb-utm.js`, loaded after the first
+paint, fills the form's hidden fields. The local mode is shared with the other browser
+tests (`conftest.py`).
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import Any
 
 import pytest
 import yaml
+from browser import scripts_ran
 from localdev.standin import REPOSITORY, dynamodb_client
 from localdev.state import State
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,28 +28,32 @@ PHASE = yaml.safe_load((REPOSITORY / "content" / "data" / "program.yml").read_te
 ]
 
 
-def _hidden(page: Page, name: str) -> str:
-    return page.locator(f"form input[type=hidden][name={name}]").input_value()
+def _hidden(page: Page, name: str) -> Locator:
+    return page.locator(f"form input[type=hidden][name={name}]")
 
 
 def test_tags_of_the_landing_page_survive_navigation(local: State, page: Page) -> None:
+    # The next page at once, before the landing page's own scripts have come: the inline
+    # script has kept the tags already.
     page.goto(local.url + "fr/?utm_source=salle-de-presse&utm_campaign=lancement%202026")
     page.goto(local.url + "fr/programme/")  # no tags in this address
     page.goto(local.url + "fr/inscription/")
-    assert _hidden(page, "utm_source") == "salle-de-presse"
-    assert _hidden(page, "utm_campaign") == "lancement 2026"
+    expect(_hidden(page, "utm_source")).to_have_value("salle-de-presse")
+    expect(_hidden(page, "utm_campaign")).to_have_value("lancement 2026")
 
 
 def test_a_new_tab_without_tags_sends_none(local: State, page: Page) -> None:
     page.goto(local.url + "en/register/")
-    assert _hidden(page, "utm_source") == ""
-    assert _hidden(page, "utm_campaign") == ""
+    scripts_ran(page)
+    expect(_hidden(page, "utm_source")).to_have_value("")
+    expect(_hidden(page, "utm_campaign")).to_have_value("")
 
 
 @pytest.mark.skipif(PHASE == "closed", reason="no form while the program is closed")
 def test_the_registration_stores_the_tags(local: State, page: Page) -> None:
     page.goto(local.url + "en/news/?utm_source=newsletter&utm_campaign=spring")
     page.goto(local.url + "en/register/")
+    scripts_ran(page)
     email = f"utm-{uuid.uuid4().hex[:8]}@example.com"
     page.fill("#reg-legal_name", "Boutique Éole inc.")
     if PHASE == "open":

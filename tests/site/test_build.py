@@ -137,3 +137,18 @@ def test_a_link_to_a_heading_a_page_lacks_fails_the_strict_build(tmp_path: Path)
     )
     with pytest.raises(BuildError, match="section-absente"):
         build_copy(content, tmp_path / "out")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_answer_pages_shell_loads_the_sites_files_from_any_address(
+    site: BuiltSite, lang: str
+) -> None:
+    """The forms API serves its answer pages from /api/…: every address the shell loads
+    (a stylesheet, a script named for after the first paint) is from the host's root and
+    is a file of the site, or the pages would come without their style or their script."""
+    shell = (site.root.parent / "shell" / f"{lang}.html").read_text(encoding="utf-8")
+    loaded = re.findall(r'\s(?:src|data-src|href)="([^"#{][^"]*\.(?:css|js))"', shell)
+    assert any(url.endswith("/vnb-forms.js") for url in loaded), loaded
+    for url in loaded:
+        assert url.startswith("/"), f"{url} would be read from under /api/"
+        assert (site.root / url.lstrip("/")).is_file(), url

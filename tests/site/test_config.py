@@ -32,17 +32,23 @@ def test_each_language_gets_its_own_config_url_and_theme_language(site: BuiltSit
         assert "hooks" not in config
 
 
-def test_the_pages_favicon_is_the_feeds_icon_and_costs_no_request(site: BuiltSite) -> None:
+def test_the_pages_favicon_and_logo_are_the_feeds_icon_and_cost_no_request(site: BuiltSite) -> None:
     import re
     from urllib.parse import unquote
 
     prefix = "data:image/svg+xml,"
     drawing = (REPO_ROOT / "site" / "assets" / "favicon.svg").read_text("utf-8").strip()
+    (store,) = re.findall(r'<path d="[^"]+"', drawing)
     for page in site.html_pages():
         html = page.read_text(encoding="utf-8")
         (favicon,) = re.findall(r'<link rel="icon" href="([^"]*)">', html)
         assert favicon.startswith(prefix), page
         assert unquote(favicon.removeprefix(prefix)).replace("'", '"') == drawing, page
+        # The header's and the menu's logo: the favicon's store, written out.
+        logo = r'class="md-(?:header|nav)__button md-logo"[^>]*>\s*<svg(.*?)</svg>'
+        logos = re.findall(logo, html)
+        assert len(logos) == 2, page
+        assert all(store in logo for logo in logos), page
         # No reading order between a service site's pages, no versions told.
         assert 'rel="prev"' not in html and 'rel="next"' not in html, page
         assert 'name="generator"' not in html, page

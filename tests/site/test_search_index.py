@@ -81,7 +81,10 @@ def _loaded_files(root: Path, page: Path) -> list[str]:
     """Every script, stylesheet, preload and module a page asks for, as site paths."""
     found = tags(page)
     base = "/" + page.parent.relative_to(root).as_posix() + "/"
-    urls = [a["src"] for a in found.find("script") if a.get("src")]
+    scripts = found.find("script")
+    urls = [a["src"] for a in scripts if a.get("src")]
+    # and the scripts it names for after the first paint (partials/vnb-inline.html loads them)
+    urls += [a["data-src"] for a in scripts if a.get("type") == "vnb/after-paint"]
     urls += [a["href"] for name, a in found.tags if name == "link" and a.get("rel") != "alternate"]
     return [urljoin(base, url) for url in urls]
 

@@ -151,6 +151,14 @@ def answer_pages(data_dir: Path) -> dict[str, str]:
         "assessment errors": page(
             assess(events.form_event("/assessments", {**partial, "language": "fr"}))
         ),
+        # The heaviest page: every question's message and a summary line for each (without
+        # JavaScript only: the script checks each step before "Next").
+        **{
+            f"assessment, nothing answered ({lang})": page(
+                assess(events.form_event("/assessments", {"language": lang}))
+            )
+            for lang in ("fr", "en")
+        },
     }
 
 

@@ -90,6 +90,16 @@ def chromium() -> Iterator[Browser]:
             browser.close()
 
 
+def scripts_ran(page: Page) -> None:
+    """Waits until the page's own scripts, loaded after the first paint by its inline script
+    (site/overrides/partials/vnb-inline.html), have run: `page.goto` returns at the load
+    event, which can come first."""
+    page.wait_for_function(
+        """() => document.querySelectorAll('script[type="vnb/after-paint"]:not([data-ran])')
+            .length === 0"""
+    )
+
+
 def axe(page: Page, tags: tuple[str, ...] = WCAG_21_AA) -> list[dict[str, Any]]:
     """Runs axe-core on the loaded page; returns the WCAG 2.1 A/AA violations."""
     page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
