@@ -4,6 +4,8 @@
  * page nearest to it: a typo (/fr/programe/), a short link mistyped (/inscriptions), a
  * period copied with the address, an old address under a page. The page works without it;
  * nothing is sent or stored. Its data (pages, short links) is written by sitebuild.notfound.
+ * The build writes it inline in the page: a change here changes its hash in the CSP
+ * (infra/template.yaml; `python infra/csp_hashes.py build/site` prints it).
  */
 (function (root) {
   "use strict";

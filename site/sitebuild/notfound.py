@@ -18,7 +18,7 @@ from typing import Any
 from content_model import LANGUAGES, Content, Language
 
 from .pages import HREFLANG, SitePlan
-from .render import make_environment
+from .render import ASSETS_DIR, make_environment
 
 PAGE = "404.html"
 # Each language's search page: from pages.yml once it declares a `search` pair, these
@@ -93,6 +93,9 @@ def write_not_found_page(data: Content, plan: SitePlan) -> Path:
             sections=sections,
             titles={lang: f"{strings[lang]['title']} – {data.program.name}" for lang in LANGUAGES},
             addresses=addresses,
+            # Inline: a script file in the head is one more round trip before the first
+            # paint (its hash is in the CSP, infra/csp_hashes.py).
+            script=(ASSETS_DIR / "vnb-404.js").read_text(encoding="utf-8"),
         ),
         encoding="utf-8",
     )

@@ -69,6 +69,8 @@ PAGE_TYPES: dict[str, tuple[str, str]] = {
     "news": ("fr/nouvelles/", "en/news/"),
     "registration": ("fr/inscription/", "en/register/"),
     "assessment": ("fr/bilan-numerique/", "en/digital-assessment/"),
+    "search": ("fr/recherche/", "en/search/"),
+    "numbers": ("fr/chiffres/", "en/numbers/"),
     "404": ("fr/404.html", "en/404.html"),
 }
 
