@@ -75,7 +75,7 @@ def form_context(
         # Where the page's script fetches them (site/sitebuild/render.py writes the file).
         "step_errors_href": f"/{'en' if lang == 'en' else 'fr'}/assets/assessment-step-errors.html",
         "step_summaries": {
-            d.id: [("asm-answers-" + q.id, q.text(lang), f"answers.{q.id}") for q in d.questions]
+            d.id: [("asm-answers-" + q.id, q.text(lang)) for q in d.questions]
             for d in data.questionnaire.dimensions
         },
     }

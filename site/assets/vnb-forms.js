@@ -206,8 +206,11 @@
     var summary = document.importNode(template.content.firstElementChild, true);
     summary.dataset.vnbStep = "yes";
     var names = missing.map(questionName);
-    summary.querySelectorAll("li[data-field]").forEach(function (item) {
-      if (names.indexOf(item.dataset.field) < 0) item.remove();
+    // Each line links to its question's first choice: keep the lines of those missing.
+    summary.querySelectorAll("li").forEach(function (item) {
+      var link = item.querySelector('a[href^="#"]');
+      var choice = link && document.getElementById(link.getAttribute("href").slice(1));
+      if (choice && names.indexOf(choice.name) < 0) item.remove();
     });
     form.before(summary);
     summary.focus();

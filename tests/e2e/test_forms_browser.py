@@ -354,6 +354,24 @@ def test_assessment_steps_survive_a_reload_and_a_language_switch(
     assert answers[first["id"]] in saved
 
 
+def test_a_steps_summary_lists_only_the_questions_still_unanswered(
+    local: State, page: Page
+) -> None:
+    page.goto(local.url + PAGES["fr"]["assessment"])
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    first, *others = QUESTIONNAIRE["dimensions"][0]["questions"]
+    page.check(_radio(first, first["options"][0]["code"]))
+    page.click(".vnb-step-next")
+    summary = page.locator(".vnb-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.locator("li")).to_have_count(len(others))
+    links = summary.locator("li a")
+    assert [links.nth(i).get_attribute("href") for i in range(len(others))] == [
+        f"#asm-answers-{question['id']}" for question in others
+    ]
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_assessment_checks_each_step_then_its_answers_then_sends(
     local: State, page: Page, lang: str

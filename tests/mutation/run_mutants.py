@@ -78,8 +78,8 @@ MUTANTS = (
         "summary",
         "the error summary links each field",
         "functions/forms_api/templates/form_fields.html",
-        """<li data-field="{{ field }}">{% if href %}<a href="#{{ href }}">{{ message }}</a>""",
-        """<li data-field="{{ field }}">{% if False %}<a href="#{{ href }}">{{ message }}</a>""",
+        """<li>{% if href %}<a href="#{{ href }}">{{ message }}</a>""",
+        """<li>{% if False %}<a href="#{{ href }}">{{ message }}</a>""",
         (
             "tests/integration/test_forms_registration.py::"
             "test_form_errors_page_has_a_linked_summary_and_keeps_the_values",

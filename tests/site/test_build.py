@@ -149,11 +149,12 @@ def test_the_answer_pages_shell_loads_the_sites_files_from_any_address(
     shell = (site.root.parent / "shell" / f"{lang}.html").read_text(encoding="utf-8")
     loaded = re.findall(r'\s(?:src|data-src|href)="([^"#{][^"]*\.(?:css|js))"', shell)
     assert any(url.endswith("/vnb-forms.js") for url in loaded), loaded
-    # Nothing to preview or index on an answer to a post: no social tags (they said
-    # "vnb-answer", the shell page's own title), no description, no feed link.
+    # Nothing to preview on an answer to a post: no social tags (they said "vnb-answer",
+    # the shell page's own title), no feed link; the site's description.
     head = shell[: shell.index("</head>")]
-    assert not re.findall(r'<meta (?:property="og:|name="(?:twitter:|description))', head)
+    assert not re.findall(r'<meta (?:property="og:|name="twitter:)', head)
     assert "application/atom+xml" not in head
+    assert re.search(r'<meta name="description" content="[^"]{40,}">', head)
     for url in loaded:
         assert url.startswith("/"), f"{url} would be read from under /api/"
         assert (site.root / url.lstrip("/")).is_file(), url

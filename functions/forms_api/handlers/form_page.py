@@ -54,12 +54,12 @@ class FormPage:
         for private in ("website", "form_token", "step"):
             values.pop(private, None)
         by_field: dict[str, str] = {}
-        summary: list[tuple[str, str, str]] = []
+        summary: list[tuple[str, str]] = []
         for problem in problems:
             message = data.message(lang, "errors", problem.code)
             href = self.field_id(problem.field) if problem.field else ""
             item = rendering.summary_item(data, lang, problem.field, message)
-            summary.append((href, item, problem.field))
+            summary.append((href, item))
             by_field.setdefault(problem.field, message)
         context = rendering.form_context(
             data, lang, action=self.action, values=values, errors=by_field
