@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from browser import axe, describe, static_server
+from browser import axe, describe, scripts_ran, static_server
 from localdev.state import State
 from playwright.sync_api import Browser, Page
 from sitebuild.build import build
@@ -49,6 +49,13 @@ def phone_without_js(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
+def goto(page: Page, url: str) -> None:
+    """The page, once its scripts have run: they start after the first paint, which can
+    come after the load event `Page.goto` waits for."""
+    page.goto(url)
+    scripts_ran(page)
+
+
 def results(page: Page) -> list[str]:
     """The paths of the listed results, once the search has answered."""
     page.wait_for_selector("#vnb-search-results li a")
@@ -61,7 +68,7 @@ def results(page: Page) -> list[str]:
 def test_a_query_finds_pages_of_the_page_language_only(
     phone: Page, base_url: str, lang: str, word: str
 ) -> None:
-    phone.goto(base_url + SEARCH[lang])
+    goto(phone, base_url + SEARCH[lang])
     phone.fill("#vnb-search-q", word)
     phone.press("#vnb-search-q", "Enter")
     found = results(phone)
@@ -72,7 +79,7 @@ def test_a_query_finds_pages_of_the_page_language_only(
 
 
 def test_a_french_query_finds_the_french_page_and_leads_to_it(phone: Page, base_url: str) -> None:
-    phone.goto(base_url + SEARCH["fr"] + "?q=admissibilit%C3%A9")
+    goto(phone, base_url + SEARCH["fr"] + "?q=admissibilit%C3%A9")
     assert "/fr/admissibilite/" in results(phone)
     assert phone.input_value("#vnb-search-q") == "admissibilité"
     status = phone.text_content("#vnb-search-status") or ""
@@ -83,7 +90,7 @@ def test_a_french_query_finds_the_french_page_and_leads_to_it(phone: Page, base_
 
 
 def test_an_english_query_finds_english_pages(phone: Page, base_url: str) -> None:
-    phone.goto(base_url + SEARCH["en"] + "?q=eligibility")
+    goto(phone, base_url + SEARCH["en"] + "?q=eligibility")
     found = results(phone)
     assert "/en/eligibility/" in found
     assert all(path.startswith("/en/") for path in found)
@@ -91,9 +98,9 @@ def test_an_english_query_finds_english_pages(phone: Page, base_url: str) -> Non
 
 def test_an_english_word_is_not_found_on_the_french_search(phone: Page, base_url: str) -> None:
     # "coaching" is in English pages (the French ones say « accompagnement »).
-    phone.goto(base_url + SEARCH["en"] + "?q=coaching")
+    goto(phone, base_url + SEARCH["en"] + "?q=coaching")
     assert results(phone)
-    phone.goto(base_url + SEARCH["fr"] + "?q=coaching")
+    goto(phone, base_url + SEARCH["fr"] + "?q=coaching")
     phone.wait_for_function(
         "document.getElementById('vnb-search-status').textContent.startsWith('Aucun')"
     )
@@ -107,14 +114,14 @@ def test_an_english_word_is_not_found_on_the_french_search(phone: Page, base_url
 
 
 def test_typing_searches_without_pressing_enter(phone: Page, base_url: str) -> None:
-    phone.goto(base_url + SEARCH["en"])
+    goto(phone, base_url + SEARCH["en"])
     phone.type("#vnb-search-q", "coaching", delay=30)
     assert results(phone)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_the_header_leads_to_the_search_page(phone: Page, base_url: str, lang: str) -> None:
-    phone.goto(base_url + BRANCHES[lang] + "mauricie/")
+    goto(phone, base_url + BRANCHES[lang] + "mauricie/")
     phone.click(".vnb-search-link")
     phone.wait_for_url(f"**/{SEARCH[lang]}")
     assert phone.is_visible("#vnb-search-q")
@@ -138,7 +145,7 @@ def test_without_javascript_the_search_page_links_the_main_pages(
 def test_typing_part_of_a_municipality_finds_its_region_and_branch(
     phone: Page, base_url: str, lang: str
 ) -> None:
-    phone.goto(base_url + BRANCHES[lang])
+    goto(phone, base_url + BRANCHES[lang])
     phone.fill("#vnb-finder-q", "Trois")
     rows = phone.locator(".vnb-finder + table tbody tr:visible")
     assert rows.count() == 1
@@ -161,14 +168,14 @@ def test_typing_part_of_a_municipality_finds_its_region_and_branch(
 def test_the_finder_ignores_accents_case_and_hyphens(
     phone: Page, base_url: str, typed: str, expected: list[str]
 ) -> None:
-    phone.goto(base_url + BRANCHES["fr"])
+    goto(phone, base_url + BRANCHES["fr"])
     phone.fill("#vnb-finder-q", typed)
     names = phone.locator(".vnb-finder + table tbody tr:visible td:first-child")
     assert names.all_text_contents() == expected
 
 
 def test_an_unknown_municipality_points_to_the_region_table(phone: Page, base_url: str) -> None:
-    phone.goto(base_url + BRANCHES["fr"])
+    goto(phone, base_url + BRANCHES["fr"])
     phone.fill("#vnb-finder-q", "Tombouctou")
     assert phone.locator(".vnb-finder + table tbody tr:visible").count() == 0
     assert STRINGS["fr"]["none"] in (phone.text_content("#vnb-finder-status") or "")
@@ -203,16 +210,16 @@ def test_no_axe_violation_on_search_and_finder_states(
     page = browser.new_page(viewport={"width": width, "height": 844})
     found: list[str] = []
     try:
-        page.goto(base_url + SEARCH[lang])
+        goto(page, base_url + SEARCH[lang])
         audit(page, "search, empty", found)
-        page.goto(base_url + SEARCH[lang] + "?q=Mauricie")
+        goto(page, base_url + SEARCH[lang] + "?q=Mauricie")
         results(page)
         audit(page, "search, results", found)
         page.fill("#vnb-search-q", "zzzz")
         page.press("#vnb-search-q", "Enter")
         page.wait_for_function("!document.querySelector('#vnb-search-results li')")
         audit(page, "search, no result", found)
-        page.goto(base_url + BRANCHES[lang])
+        goto(page, base_url + BRANCHES[lang])
         page.fill("#vnb-finder-q", "Trois")
         audit(page, "finder, one row", found)
         page.fill("#vnb-finder-q", "zzzz")
@@ -244,5 +251,5 @@ def test_no_axe_violation_without_javascript(phone: Page, base_url: str, lang: s
 
 def test_search_works_in_the_local_mode(local: State, page: Page) -> None:
     # `make dev` serves the site as CloudFront does: folders, query strings, the bundle.
-    page.goto(local.url + "fr/recherche/?q=Mauricie")
+    goto(page, local.url + "fr/recherche/?q=Mauricie")
     assert "/fr/succursales/mauricie/" in results(page)
